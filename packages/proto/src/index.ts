@@ -1,0 +1,9 @@
+// The public surface of @mcp/proto: every generated message, enum and service definition.
+// Generated files are never edited by hand; run `pnpm --filter @mcp/proto generate`.
+export * from './gen/mcp/v1/service.js';
+export * from './gen/mcp/v1/status.js';
+export * from './gen/mcp/v1/agent.js';
+export * from './gen/mcp/v1/master.js';
+
+// Each generated service file declares this helper type; name one to settle the ambiguity.
+export type { ServerStreamingMethodResult } from './gen/mcp/v1/agent.js';
