@@ -2,6 +2,7 @@
 // floating promises, import cycles, value imports used only as types.
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -9,6 +10,7 @@ export default tseslint.config(
     ignores: ['**/dist/**', '**/gen/**', '**/node_modules/**', '.fleet/**', '**/*.cjs'],
   },
   js.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
