@@ -33,6 +33,7 @@ export default tseslint.config(
   {
     // The scheduler is pure: no I/O, no clock, no transport.
     files: ['packages/scheduler/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,0 +1,135 @@
+// Rules a service definition must satisfy, checked on the proto form so that the CLI, the
+// master and the agent apply the very same checks.
+import { RouteMode, type ComponentSpec, type RouteSpec, type ServiceSpec } from '@mcp/proto';
+
+/** One broken rule: the field path and why. */
+export interface RuleViolation {
+  path: string;
+  reason: string;
+}
+
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const ROUTE_NAME = /^[a-z0-9]([a-z0-9_-]{0,30}[a-z0-9])?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const ENV = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const RESTART = new Set(['', 'no', 'always', 'on-failure', 'unless-stopped']);
+const ARCHES = new Set(['amd64', 'arm64']);
+
+/** Environment variable that carries a route's host port: `PORT` or `PORT_<NAME>`. */
+export function portVariable(route: Pick<RouteSpec, 'name'>): string {
+  return route.name ? `PORT_${route.name.toUpperCase().replace(/-/g, '_')}` : 'PORT';
+}
+
+/** Version of an image, taken from its tag: `registry:5000/a/b:v1.2` gives `v1.2`. */
+export function imageVersion(image: string): string {
+  const ref = image.split('@')[0] ?? image;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? ref.slice(colon + 1) : '';
+}
+
+/** Checks every rule and returns all violations, in field order; empty when the spec is sound. */
+export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  if (!NAME.test(spec.name)) {
+    out.push({ path: 'name', reason: `'${spec.name}' is not a lower-case DNS label` });
+  }
+  if (spec.node !== '' && !NAME.test(spec.node)) {
+    out.push({ path: 'node', reason: `'${spec.node}' is not a node or pool name` });
+  }
+  if (spec.components.length === 0) {
+    out.push({ path: 'components', reason: 'a service needs at least one component' });
+  }
+
+  const seen = new Set<string>();
+  spec.components.forEach((c, i) => {
+    const at = `components[${i}]`;
+    if (seen.has(c.name))
+      out.push({ path: `${at}.name`, reason: `duplicate component '${c.name}'` });
+    seen.add(c.name);
+    out.push(...checkComponent(spec.name, c, at));
+  });
+  return out;
+}
+
+function checkComponent(service: string, c: ComponentSpec, at: string): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  if (!NAME.test(c.name)) {
+    out.push({ path: `${at}.name`, reason: `'${c.name}' is not a lower-case DNS label` });
+  }
+  out.push(...checkImage(c.image, `${at}.image`));
+  c.volumes.forEach((v, j) => out.push(...checkVolume(service, v, `${at}.volumes[${j}]`)));
+  c.env.forEach((e, j) => {
+    if (!ENV.test(e)) out.push({ path: `${at}.env[${j}]`, reason: `'${e}' is not KEY=value` });
+  });
+  if (!RESTART.has(c.restart)) {
+    out.push({ path: `${at}.restart`, reason: `'${c.restart}' is not a restart policy` });
+  }
+  c.arch.forEach((a, j) => {
+    if (!ARCHES.has(a))
+      out.push({ path: `${at}.arch[${j}]`, reason: `unknown architecture '${a}'` });
+  });
+  out.push(...checkRoutes(c.routes, at));
+  return out;
+}
+
+function checkImage(image: string, path: string): RuleViolation[] {
+  if (image.trim() === '' || /\s/.test(image)) {
+    return [{ path, reason: 'an image reference is required' }];
+  }
+  if (image.includes('@sha256:')) return [];
+  const tag = imageVersion(image);
+  if (tag === '') return [{ path, reason: `'${image}' has no tag; pin one` }];
+  if (tag === 'latest') return [{ path, reason: `'${image}' uses :latest; pin a tag` }];
+  return [];
+}
+
+function checkVolume(service: string, volume: string, path: string): RuleViolation[] {
+  const [host, container, ...rest] = volume.split(':');
+  if (!host || !container || rest.length > 1) {
+    return [{ path, reason: `'${volume}' is not host:container[:options]` }];
+  }
+  if (!container.startsWith('/')) {
+    return [{ path, reason: `container path '${container}' is not absolute` }];
+  }
+  const root = `/srv/${service}`;
+  const parts = host.split('/');
+  if (!host.startsWith('/') || parts.includes('..') || parts.includes('.')) {
+    return [{ path, reason: `host path '${host}' must be an absolute path under ${root}` }];
+  }
+  if (host !== root && !host.startsWith(`${root}/`)) {
+    return [{ path, reason: `host path '${host}' is outside ${root}` }];
+  }
+  return [];
+}
+
+function checkRoutes(routes: RouteSpec[], at: string): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const names = new Set<string>();
+  routes.forEach((r, k) => {
+    const path = `${at}.routes[${k}]`;
+    if (r.port < 1 || r.port > 65535) {
+      out.push({ path: `${path}.port`, reason: 'a route needs a port between 1 and 65535' });
+    }
+    if (r.mode === RouteMode.ROUTE_MODE_UNSPECIFIED) {
+      out.push({ path: `${path}.mode`, reason: 'mode must be l4 or l7' });
+    }
+    if (r.name === '' && routes.length > 1) {
+      out.push({ path: `${path}.name`, reason: 'with several routes every route needs a name' });
+    }
+    if (r.name !== '' && !ROUTE_NAME.test(r.name)) {
+      out.push({ path: `${path}.name`, reason: `'${r.name}' is not a route name` });
+    }
+    if (names.has(r.name))
+      out.push({ path: `${path}.name`, reason: `duplicate route '${r.name}'` });
+    names.add(r.name);
+    if (r.hostname !== '' && !HOSTNAME.test(r.hostname.toLowerCase())) {
+      out.push({ path: `${path}.hostname`, reason: `'${r.hostname}' is not a hostname` });
+    }
+    if (r.public && r.hostname === '') {
+      out.push({ path: `${path}.hostname`, reason: 'a public route needs a hostname' });
+    }
+  });
+  return out;
+}
