@@ -1,1 +1,6 @@
-export {};
+export { Agent, type Outcome } from './agent.js';
+export { loadAgentConfig, ConfigError, type AgentConfig } from './config.js';
+export { openRegistry } from './db/index.js';
+export { startAgent, type RunningAgent } from './main.js';
+export { IMPLEMENTED_RPCS, serveAgent } from './server.js';
+export { agentVersion } from './version.js';

@@ -1,0 +1,145 @@
+// The agent's operations, one per RPC, each serialised per service.
+import type { ComponentStatus, LogChunk, ServiceSpec, ServiceStatus } from '@mcp/proto';
+import { imageVersion } from '@mcp/scheduler';
+import type { Logger } from 'pino';
+
+import type { AgentConfig } from './config.js';
+import { deploy } from './deploy.js';
+import type { Store, StoredService } from './db/store.js';
+import { ServiceNotFoundError } from './errors.js';
+import AsyncLock from 'async-lock';
+import { streamLogs } from './logs.js';
+import type { Runtime } from './runtime/runtime.js';
+import { Steps } from './steps.js';
+
+/** The result of an operation on one service: its steps and, when it still exists, its state. */
+export interface Outcome {
+  steps: Steps;
+  service?: ServiceStatus;
+}
+
+export class Agent {
+  private readonly lock = new AsyncLock({ maxPending: 100 });
+
+  constructor(
+    readonly config: AgentConfig,
+    readonly runtime: Runtime,
+    readonly store: Store,
+    readonly log: Logger,
+  ) {}
+
+  deploy(spec: ServiceSpec): Promise<Outcome> {
+    return this.lock.acquire(spec.name, async () => {
+      const steps = await deploy(this, spec);
+      const stored = this.store.get(spec.name);
+      return { steps, service: stored && (await this.describe(stored)) };
+    });
+  }
+
+  stop(name: string): Promise<Outcome> {
+    return this.each(name, 'stop', false, (id) => this.runtime.stop(id));
+  }
+
+  start(name: string): Promise<Outcome> {
+    return this.each(name, 'start', true, (id) => this.runtime.start(id));
+  }
+
+  restart(name: string): Promise<Outcome> {
+    return this.each(name, 'restart', true, (id) => this.runtime.restart(id));
+  }
+
+  /** Removes containers and registry rows (and so the ports); volume data stays on disk. */
+  undeploy(name: string): Promise<Steps> {
+    return this.lock.acquire(name, async () => {
+      const stored = this.require(name);
+      const steps = new Steps(this.config.name);
+      const owned = await this.runtime.listOwned(name);
+      for (const c of owned) await this.runtime.remove(c.id);
+      steps.ok('containers', `removed ${owned.map((c) => c.name).join(', ') || 'none'}`);
+      this.store.remove(name);
+      steps.ok(
+        'registry',
+        `released ports ${stored.ports.map((p) => p.hostPort).join(', ') || 'none'}`,
+      );
+      this.log.info({ service: name }, 'service undeployed');
+      return steps;
+    });
+  }
+
+  /** One service, or every service on the node when `name` is empty. */
+  async status(name: string): Promise<ServiceStatus[]> {
+    const stored = name ? [this.require(name)] : this.store.list();
+    return Promise.all(stored.map((s) => this.describe(s)));
+  }
+
+  logs(
+    name: string,
+    component: string,
+    follow: boolean,
+    tail: number,
+    signal: AbortSignal,
+  ): AsyncIterable<LogChunk> {
+    const stored = this.require(name);
+    const rows = stored.components.filter((c) => !component || c.name === component);
+    if (rows.length === 0) throw new ServiceNotFoundError(`${name}/${component}`, this.config.name);
+    return streamLogs(this.runtime, rows, { follow, tail, signal });
+  }
+
+  private each(
+    name: string,
+    verb: string,
+    active: boolean,
+    act: (id: string) => Promise<void>,
+  ): Promise<Outcome> {
+    return this.lock.acquire(name, async () => {
+      const stored = this.require(name);
+      const steps = new Steps(this.config.name);
+      for (const c of stored.components) await act(c.containerId);
+      this.store.setActive(name, active);
+      steps.ok(verb, stored.components.map((c) => c.containerName).join(', '));
+      this.log.info({ service: name }, `service ${verb} done`);
+      return { steps, service: await this.describe(this.require(name)) };
+    });
+  }
+
+  private require(name: string): StoredService {
+    const stored = this.store.get(name);
+    if (!stored) throw new ServiceNotFoundError(name, this.config.name);
+    return stored;
+  }
+
+  private async describe(s: StoredService): Promise<ServiceStatus> {
+    const components: ComponentStatus[] = await Promise.all(
+      s.components.map(async (c) => {
+        const live = await this.runtime.inspect(c.containerId);
+        return {
+          name: c.name,
+          image: c.image,
+          version: imageVersion(c.image),
+          containerId: c.containerId,
+          state: live?.state ?? 'missing',
+          restartCount: live?.restartCount ?? 0,
+          startedAtMs: live?.startedAtMs ?? 0,
+          ports: s.ports
+            .filter((p) => p.component === c.name)
+            .map((p) => ({
+              route: p.route,
+              hostIp: this.config.address,
+              hostPort: p.hostPort,
+              listenerPort: p.listenerPort,
+              mode: p.mode,
+              hostname: p.hostname,
+              public: p.public,
+            })),
+        };
+      }),
+    );
+    return {
+      name: s.row.name,
+      node: this.config.name,
+      active: s.row.active,
+      deployedAtMs: s.row.deployedAt,
+      components,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+// mcp-agent: load the config, open the registry, check the runtime, serve, and stop cleanly.
+import { pino } from 'pino';
+
+import { Agent } from './agent.js';
+import { loadAgentConfig } from './config.js';
+import { openRegistry } from './db/index.js';
+import { Store } from './db/store.js';
+import { Runtime } from './runtime/runtime.js';
+import { serveAgent } from './server.js';
+import { agentVersion } from './version.js';
+
+/** Redacted wherever they appear in a log line. */
+export const REDACT = ['token', '*.token', 'authorization', '*.authorization', 'key', '*.key'];
+
+export interface RunningAgent {
+  agent: Agent;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts an agent from a config file. */
+export async function startAgent(configFile: string): Promise<RunningAgent> {
+  const config = loadAgentConfig(configFile);
+  const log = pino({ level: config.logLevel, redact: REDACT, base: { node: config.name } });
+  const db = openRegistry(config.stateDir);
+  const runtime = new Runtime(config.runtimeSocket, config.name);
+  const version = agentVersion();
+
+  try {
+    log.info({ runtime: await runtime.version() }, 'container runtime answered');
+  } catch (err) {
+    log.warn(
+      { err, socket: config.runtimeSocket },
+      'container runtime did not answer; serving anyway',
+    );
+  }
+
+  const agent = new Agent(config, runtime, new Store(db), log);
+  const { server, port } = await serveAgent(agent, version, config.listen);
+  log.info(
+    { listen: config.listen, port, version, services: agent.store.list().length },
+    'agent started',
+  );
+
+  return {
+    agent,
+    port,
+    async close() {
+      await server.shutdown();
+      db.$client.close();
+      log.info('agent stopped');
+    },
+  };
+}

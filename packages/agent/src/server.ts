@@ -1,0 +1,115 @@
+// The gRPC face of the agent: AgentService from @mcp/proto, errors mapped to status codes.
+import {
+  AgentServiceDefinition,
+  type AgentServiceImplementation,
+  type AgentServiceLogsResponse,
+} from '@mcp/proto';
+import { DefinitionError } from '@mcp/scheduler';
+import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
+
+import type { Agent } from './agent.js';
+import { ServiceNotFoundError } from './errors.js';
+import { VolumePathError } from './volumes.js';
+
+/** Fully qualified names of the RPCs this agent implements, reported by HealthCheck. */
+export const IMPLEMENTED_RPCS = Object.values(AgentServiceDefinition.methods).map(
+  (m) => `${AgentServiceDefinition.fullName}/${m.name}`,
+);
+
+/** Maps an agent error to a gRPC status; unknown errors become Internal with their message. */
+export function toServerError(err: unknown): ServerError {
+  if (err instanceof ServerError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof DefinitionError || err instanceof VolumePathError) {
+    return new ServerError(Status.INVALID_ARGUMENT, message);
+  }
+  if (err instanceof ServiceNotFoundError) return new ServerError(Status.NOT_FOUND, message);
+  return new ServerError(Status.INTERNAL, message);
+}
+
+function requireName(value: string, field = 'service'): string {
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new ServerError(Status.INVALID_ARGUMENT, `${field}: '${value}' is not a service name`);
+  }
+  return value;
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+export function agentService(agent: Agent, version: string): AgentServiceImplementation {
+  return {
+    deploy: (req) =>
+      guard(async () => {
+        if (!req.spec) throw new ServerError(Status.INVALID_ARGUMENT, 'spec: required');
+        const out = await agent.deploy(req.spec);
+        return { steps: out.steps.list, service: out.service };
+      }),
+    stop: (req) => guard(async () => pack(await agent.stop(requireName(req.service)))),
+    start: (req) => guard(async () => pack(await agent.start(requireName(req.service)))),
+    restart: (req) => guard(async () => pack(await agent.restart(requireName(req.service)))),
+    undeploy: (req) =>
+      guard(async () => ({ steps: (await agent.undeploy(requireName(req.service))).list })),
+    status: (req) =>
+      guard(async () => ({
+        services: await agent.status(req.service && requireName(req.service)),
+      })),
+    logs: (req, ctx: CallContext) => logs(agent, req, ctx),
+    healthCheck: () =>
+      guard(async () => {
+        let runtimeVersion = '';
+        let containers = 0;
+        try {
+          runtimeVersion = await agent.runtime.version();
+          containers = (await agent.runtime.listOwned()).length;
+        } catch (err) {
+          agent.log.warn({ err }, 'runtime did not answer the health check');
+        }
+        return {
+          node: agent.config.name,
+          version,
+          runtimeOk: runtimeVersion !== '',
+          runtimeVersion,
+          containers,
+          rpcs: IMPLEMENTED_RPCS,
+        };
+      }),
+  };
+}
+
+function pack(out: Awaited<ReturnType<Agent['stop']>>) {
+  return { steps: out.steps.list, service: out.service };
+}
+
+async function* logs(
+  agent: Agent,
+  req: { service: string; component: string; follow: boolean; tail: number },
+  ctx: CallContext,
+): AsyncGenerator<AgentServiceLogsResponse> {
+  try {
+    const name = requireName(req.service);
+    for await (const chunk of agent.logs(name, req.component, req.follow, req.tail, ctx.signal)) {
+      yield { chunk };
+    }
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    throw toServerError(err);
+  }
+}
+
+/** Starts the gRPC server on `listen` (host:port; port 0 picks one). */
+export async function serveAgent(
+  agent: Agent,
+  version: string,
+  listen: string,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  server.add(AgentServiceDefinition, agentService(agent, version));
+  const port = await server.listen(listen);
+  return { server, port };
+}

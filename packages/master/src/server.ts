@@ -1,0 +1,73 @@
+// The gRPC face of the master: MasterService from @mcp/proto.
+import {
+  MasterServiceDefinition,
+  type LogsResponse,
+  type MasterServiceImplementation,
+} from '@mcp/proto';
+import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
+
+import { toServerError } from './errors.js';
+import type { Master, MasterOutcome } from './master.js';
+
+function requireName(value: string, field = 'service'): string {
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new ServerError(Status.INVALID_ARGUMENT, `${field}: '${value}' is not a service name`);
+  }
+  return value;
+}
+
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+function pack(o: MasterOutcome) {
+  return { steps: o.steps, service: o.service };
+}
+
+export function masterService(master: Master): MasterServiceImplementation {
+  return {
+    deploy: (req) =>
+      guard(async () => {
+        if (!req.spec) throw new ServerError(Status.INVALID_ARGUMENT, 'spec: required');
+        const o = await master.deploy(req.spec, req.dryRun);
+        return { steps: o.steps, service: o.service, node: o.node };
+      }),
+    stop: (req) => guard(async () => pack(await master.stop(requireName(req.service)))),
+    start: (req) => guard(async () => pack(await master.start(requireName(req.service)))),
+    restart: (req) => guard(async () => pack(await master.restart(requireName(req.service)))),
+    undeploy: (req) =>
+      guard(async () => ({ steps: (await master.undeploy(requireName(req.service))).steps })),
+    listServices: (req) => guard(() => master.list(req.node)),
+    status: (req) =>
+      guard(async () => ({ service: await master.status(requireName(req.service)) })),
+    logs: (req, ctx) => logs(master, req, ctx),
+  };
+}
+
+async function* logs(
+  master: Master,
+  req: { service: string; component: string; follow: boolean; tail: number },
+  ctx: CallContext,
+): AsyncGenerator<LogsResponse> {
+  try {
+    requireName(req.service);
+    for await (const chunk of master.logs(req, ctx.signal)) yield { chunk };
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    throw toServerError(err);
+  }
+}
+
+export async function serveMaster(
+  master: Master,
+  listen: string,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  server.add(MasterServiceDefinition, masterService(master));
+  const port = await server.listen(listen);
+  return { server, port };
+}
