@@ -1,0 +1,32 @@
+// The example service of the README and the tests: busybox httpd serving files from its
+// /srv/<service> volume on $PORT.
+
+export interface ExampleOptions {
+  /** Service name. Default `hello`. */
+  name?: string;
+  /** Placement target; omitted from the file when empty. Default `rift`. */
+  node?: string;
+  /** Full image reference with tag. */
+  image: string;
+}
+
+/** The TOML definition of the example service. */
+export function exampleService(opts: ExampleOptions): string {
+  const name = opts.name ?? 'hello';
+  const node = opts.node ?? 'rift';
+  return [
+    `name = "${name}"`,
+    ...(node ? [`node = "${node}"`] : []),
+    '',
+    '[[components]]',
+    'name = "web"',
+    `image = "${opts.image}"`,
+    `volumes = ["/srv/${name}:/srv/${name}"]`,
+    `cmd = ["sh", "-c", "echo serving /srv/${name} on $PORT; exec httpd -f -v -p $PORT -h /srv/${name}"]`,
+    '',
+    '[[components.routes]]',
+    'port = 443',
+    'mode = "l7"',
+    '',
+  ].join('\n');
+}

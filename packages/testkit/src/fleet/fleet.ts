@@ -1,0 +1,200 @@
+// A real local fleet: a registry holding the test image, one Podman per compute node, the
+// agents, a master and a CLI configuration, all under one directory and all torn down by stop().
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { stringify } from 'smol-toml';
+
+import { registerCleanup } from '../cleanup.js';
+import { buildTestImage } from '../image.js';
+import { allocateLoopbackAddress, freePort } from '../net.js';
+import { startPodman } from '../podman.js';
+import { spawnProcess, type SpawnedProcess } from '../process.js';
+import { startRegistry, type Registry } from '../registry.js';
+import { waitForTcp } from '../wait.js';
+import { startFleetAgent, type FleetAgent } from './agent-node.js';
+import { PROGRAMS } from './paths.js';
+
+export interface FleetOptions {
+  /** Compute nodes, each with its own agent and Podman. Default `['rift', 'orion']`. */
+  nodes?: string[];
+  /** Directory that holds everything; created, and removed by stop(). Default: a new temp dir. */
+  dir?: string;
+}
+
+/** What one `mcp` command printed and how it exited. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FleetMaster {
+  readonly listen: string;
+  readonly configFile: string;
+  readonly stateDir: string;
+  readonly process: SpawnedProcess | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Fleet {
+  readonly dir: string;
+  readonly registry: Registry;
+  /** References of the test image in the registry: tags v1 and v2. */
+  readonly images: { v1: string; v2: string };
+  readonly master: FleetMaster;
+  readonly agents: Readonly<Record<string, FleetAgent>>;
+  /** The CLI's configuration file (pass as MCP_CONFIG). */
+  readonly cliConfig: string;
+  readonly servicesDir: string;
+  /** Writes `<servicesDir>/<name>.toml`; returns its path. */
+  writeService(name: string, toml: string): string;
+  /** Runs the real `mcp` CLI against this fleet. */
+  mcp(args: readonly string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
+  /** Stops everything and removes the directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts a fleet; on failure everything started so far is stopped again. */
+export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'mcp-fleet-'));
+  mkdirSync(dir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const unregister = registerCleanup({ label: `fleet ${dir}`, stop: stopAll });
+
+  try {
+    const registry = await startRegistry({ dir: join(dir, 'registry') });
+    stops.push(() => registry.stop());
+    const images = await pushTestImage(dir, registry);
+
+    const agents: Record<string, FleetAgent> = {};
+    for (const name of opts.nodes ?? ['rift', 'orion']) {
+      const agent = await startFleetAgent(dir, name, registry.address);
+      stops.push(async () => {
+        await agent.stop();
+        await agent.podman.stop();
+      });
+      agents[name] = agent;
+    }
+
+    const master = await startFleetMaster(dir, Object.values(agents));
+    stops.push(() => master.stop());
+
+    const servicesDir = join(dir, 'cli', 'services');
+    mkdirSync(servicesDir, { recursive: true });
+    const cliConfig = join(dir, 'cli', 'mcp.toml');
+    writeFileSync(
+      cliConfig,
+      stringify({
+        master: master.listen,
+        services_dir: servicesDir,
+        nodes: Object.values(agents).map((a) => ({ name: a.name, address: a.listen })),
+      }),
+    );
+
+    return {
+      dir,
+      registry,
+      images,
+      master,
+      agents,
+      cliConfig,
+      servicesDir,
+      writeService(name, toml) {
+        const file = join(servicesDir, `${name}.toml`);
+        writeFileSync(file, toml);
+        return file;
+      },
+      mcp: (args, o) => runCli(cliConfig, args, o?.timeoutMs ?? 120_000),
+      async stop() {
+        unregister();
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    unregister();
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Builds the test image with a short-lived Podman and pushes tags v1 and v2. */
+async function pushTestImage(dir: string, registry: Registry): Promise<Fleet['images']> {
+  const builder = await startPodman({
+    dir: join(dir, 'builder'),
+    insecureRegistries: [registry.address],
+  });
+  try {
+    const [v1 = '', v2 = ''] = await buildTestImage({ podman: builder, registry });
+    return { v1, v2 };
+  } finally {
+    await builder.stop();
+  }
+}
+
+async function startFleetMaster(dir: string, agents: FleetAgent[]): Promise<FleetMaster> {
+  const host = allocateLoopbackAddress();
+  const port = await freePort(host);
+  const stateDir = join(dir, 'master', 'state');
+  const configFile = join(dir, 'master', 'master.toml');
+  mkdirSync(join(dir, 'master'), { recursive: true });
+  writeFileSync(
+    configFile,
+    stringify({
+      listen: `${host}:${port}`,
+      state_dir: stateDir,
+      log_level: 'debug',
+      nodes: agents.map((a) => ({ name: a.name, address: a.listen })),
+    }),
+  );
+
+  let proc: SpawnedProcess | undefined;
+  const master: FleetMaster = {
+    listen: `${host}:${port}`,
+    configFile,
+    stateDir,
+    get process() {
+      return proc;
+    },
+    async start() {
+      if (proc?.running()) return;
+      proc = await spawnProcess(process.execPath, [PROGRAMS.master, '--config', configFile], {
+        logFile: join(dir, 'logs', 'master.log'),
+      });
+      await waitForTcp(host, port, 15_000);
+    },
+    async stop() {
+      await proc?.stop();
+      proc = undefined;
+    },
+  };
+  await master.start();
+  return master;
+}
+
+function runCli(config: string, args: readonly string[], timeoutMs: number): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PROGRAMS.cli, ...args], {
+      env: { ...process.env, MCP_CONFIG: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,10 @@
+export { exampleService, type ExampleOptions } from './example.js';
+export {
+  startFleet,
+  type CliResult,
+  type Fleet,
+  type FleetMaster,
+  type FleetOptions,
+} from './fleet.js';
+export { type FleetAgent } from './agent-node.js';
+export { PROGRAMS } from './paths.js';
