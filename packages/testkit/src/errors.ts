@@ -1,0 +1,94 @@
+/** A program the testkit needs is not installed on this machine. */
+export class ToolMissingError extends Error {
+  readonly code = 'TOOL_MISSING';
+  constructor(
+    /** What the caller was starting, e.g. `podman service`. */
+    readonly what: string,
+    /** Each missing program with the Debian package that ships it. */
+    readonly missing: readonly { tool: string; debianPackage: string }[],
+  ) {
+    const list = missing.map((m) => `${m.tool} (Debian package ${m.debianPackage})`).join(', ');
+    const packages = [...new Set(missing.map((m) => m.debianPackage))].join(' ');
+    super(`failed to start ${what}: missing ${list}; install with: apt-get install -y ${packages}`);
+    this.name = 'ToolMissingError';
+  }
+}
+
+/** A command run to completion exited with a non-zero status. */
+export class CommandFailedError extends Error {
+  readonly code = 'COMMAND_FAILED';
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    options?: { cause?: unknown },
+  ) {
+    const why = stderr.trim() || `exit status ${String(exitCode)}`;
+    super(`failed to run '${command}': ${why}`, options);
+    this.name = 'CommandFailedError';
+  }
+}
+
+/** A process could not be started at all (no such file, permission denied). */
+export class SpawnFailedError extends Error {
+  readonly code = 'SPAWN_FAILED';
+  constructor(
+    readonly command: string,
+    options?: { cause?: unknown },
+  ) {
+    const why = options?.cause instanceof Error ? options.cause.message : 'unknown reason';
+    super(`failed to spawn '${command}': ${why}`, options);
+    this.name = 'SpawnFailedError';
+  }
+}
+
+/** A condition polled with `waitFor` did not hold before its deadline. */
+export class WaitTimeoutError extends Error {
+  readonly code = 'WAIT_TIMEOUT';
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    const last = options?.cause instanceof Error ? `; last error: ${options.cause.message}` : '';
+    super(`failed to wait for ${what}: not ready after ${timeoutMs} ms${last}`, options);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+/** A started service exited before it became ready. */
+export class ServiceExitedError extends Error {
+  readonly code = 'SERVICE_EXITED';
+  constructor(
+    readonly what: string,
+    readonly exitCode: number | null,
+    readonly logTail: string,
+  ) {
+    super(
+      `failed to start ${what}: exited with status ${String(exitCode)} before it was ready:\n${logTail}`,
+    );
+    this.name = 'ServiceExitedError';
+  }
+}
+
+/** All 127.0.0.x addresses of this process are handed out. */
+export class LoopbackExhaustedError extends Error {
+  readonly code = 'LOOPBACK_EXHAUSTED';
+  constructor() {
+    super('failed to allocate loopback address: 127.0.0.2 to 127.0.0.254 are all in use');
+    this.name = 'LoopbackExhaustedError';
+  }
+}
+
+/** Tearing something down left parts of it behind; every step was still attempted. */
+export class TeardownError extends Error {
+  readonly code = 'TEARDOWN_FAILED';
+  constructor(
+    readonly what: string,
+    readonly errors: readonly unknown[],
+  ) {
+    const why = errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
+    super(`failed to stop ${what}: ${why}`, { cause: errors[0] });
+    this.name = 'TeardownError';
+  }
+}
