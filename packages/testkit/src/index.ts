@@ -1,1 +1,30 @@
-export {};
+export { cleanupAll, pendingCleanups, registerCleanup } from './cleanup.js';
+export type { CleanupEntry } from './cleanup.js';
+export {
+  CommandFailedError,
+  LoopbackExhaustedError,
+  ServiceExitedError,
+  SpawnFailedError,
+  TeardownError,
+  ToolMissingError,
+  WaitTimeoutError,
+} from './errors.js';
+export { run } from './exec.js';
+export type { RunOptions } from './exec.js';
+export { buildTestImage } from './image.js';
+export type { TestImageOptions } from './image.js';
+export { allocateLoopbackAddress, freePort } from './net.js';
+export { startPodman } from './podman.js';
+export type { Podman, PodmanOptions } from './podman.js';
+export type { PodmanNetwork, StorageDriver } from './podman-config.js';
+export { processAlive, spawnProcess, waitUntilReady } from './process.js';
+export type { ExitStatus, SpawnedProcess, SpawnOptions } from './process.js';
+export { startRegistry } from './registry.js';
+export type { Registry, RegistryOptions } from './registry.js';
+export { findTool, requireTools } from './requirements.js';
+export type { Tool } from './requirements.js';
+export { httpRequest, unixRequest } from './http.js';
+export type { HttpResponse, UnixRequest } from './http.js';
+export { waitFor, waitForTcp } from './wait.js';
+export type { WaitOptions } from './wait.js';
+export * from './fleet/index.js';
