@@ -1,0 +1,19 @@
+// Definitions the command tests deploy.
+
+/** A valid definition of service `name` on node `rift` with one named route. */
+export function webDefinition(name = 'web', tag = 'v1.0.0'): string {
+  return `name = "${name}"
+node = "rift"
+
+[[components]]
+name = "httpd"
+image = "registry.test:5000/busybox:${tag}"
+volumes = ["/srv/${name}:/srv/${name}"]
+cmd = ["httpd", "-f", "-p", "$PORT_WEB"]
+
+[[components.routes]]
+name = "web"
+port = 443
+mode = "l7"
+`;
+}

@@ -1,0 +1,161 @@
+// A small, real MasterService for tests: a nice-grpc server on 127.0.0.1 port 0 that keeps
+// deployed services in memory, so the CLI is exercised over a real connection.
+import { EventEmitter } from 'node:events';
+
+import {
+  LogStream,
+  MasterServiceDefinition,
+  StepStatus,
+  type LogChunk,
+  type MasterServiceImplementation,
+  type NodeError,
+  type ServiceSpec,
+  type ServiceStatus,
+  type Step,
+} from '@mcp/proto';
+import { imageVersion } from '@mcp/scheduler';
+import { createServer, ServerError, Status } from 'nice-grpc';
+
+/** What the fake master saw and what it answers with. */
+export interface FakeMasterState {
+  services: Map<string, ServiceStatus>;
+  /** Every DeployRequest spec received, in order. */
+  deployed: ServiceSpec[];
+  /** Node errors ListServices reports. */
+  nodeErrors: NodeError[];
+  /** Chunks Logs sends before following. */
+  logChunks: LogChunk[];
+  /** Emits `follow-cancelled` each time the client cancels a followed Logs stream. */
+  events: EventEmitter;
+  /** Steps whose names are listed here fail. */
+  failSteps: Set<string>;
+  /** When set, ListServices fails with it (as a master whose agents fail would). */
+  listError: ServerError | undefined;
+  /** Every ListServicesRequest node received. */
+  listedNodes: string[];
+}
+
+export interface FakeMaster {
+  address: string;
+  state: FakeMasterState;
+  close(): Promise<void>;
+}
+
+const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
+
+function step(name: string, node: string, detail: string, failing: Set<string>): Step {
+  const failed = failing.has(name);
+  return {
+    name,
+    node,
+    status: failed ? StepStatus.STEP_STATUS_FAILED : StepStatus.STEP_STATUS_OK,
+    detail: failed ? '' : detail,
+    error: failed ? `${name} broke on purpose` : '',
+  };
+}
+
+/** A running service as an agent would report it: one port per route from 20000 up. */
+export function statusOf(spec: ServiceSpec): ServiceStatus {
+  let port = 20_000;
+  return {
+    name: spec.name,
+    node: spec.node,
+    active: spec.active,
+    deployedAtMs: NOW,
+    components: spec.components.map((c, i) => ({
+      name: c.name,
+      image: c.image,
+      version: imageVersion(c.image),
+      containerId: `c0ffee${i}`.padEnd(64, '0'),
+      state: 'running',
+      restartCount: i,
+      startedAtMs: NOW,
+      ports: c.routes.map((r) => ({
+        route: r.name,
+        hostIp: '127.0.0.2',
+        hostPort: port++,
+        listenerPort: r.port,
+        mode: r.mode,
+        hostname: r.hostname,
+        public: r.public,
+      })),
+    })),
+  };
+}
+
+function implementation(state: FakeMasterState) {
+  const find = (name: string): ServiceStatus => {
+    const s = state.services.get(name);
+    if (!s)
+      throw new ServerError(
+        Status.NOT_FOUND,
+        `failed to find service '${name}': it runs on no node`,
+      );
+    return s;
+  };
+  const lifecycle = (name: string, verb: string) => {
+    const service = find(name);
+    return { steps: [step(verb, service.node, `${verb} ${name}`, state.failSteps)], service };
+  };
+
+  const impl: MasterServiceImplementation = {
+    deploy: async (req) => {
+      const spec = req.spec;
+      if (!spec) throw new ServerError(Status.INVALID_ARGUMENT, 'spec: required');
+      state.deployed.push(spec);
+      const placement = step('placement', spec.node, `node '${spec.node}'`, state.failSteps);
+      if (req.dryRun) return { steps: [placement], node: spec.node };
+      const service = statusOf(spec);
+      state.services.set(spec.name, service);
+      const run = step('containers', spec.node, 'started 1 container', state.failSteps);
+      return { steps: [placement, run], service, node: spec.node };
+    },
+    stop: async (req) => lifecycle(req.service, 'stop'),
+    start: async (req) => lifecycle(req.service, 'start'),
+    restart: async (req) => lifecycle(req.service, 'restart'),
+    undeploy: async (req) => {
+      const { steps } = lifecycle(req.service, 'undeploy');
+      state.services.delete(req.service);
+      return { steps };
+    },
+    listServices: async (req) => {
+      state.listedNodes.push(req.node);
+      if (state.listError) throw state.listError;
+      const services = [...state.services.values()].filter((s) => !req.node || s.node === req.node);
+      return { services, errors: state.nodeErrors };
+    },
+    status: async (req) => ({ service: find(req.service) }),
+    logs: async function* (req, ctx) {
+      find(req.service);
+      for (const chunk of state.logChunks) yield { chunk };
+      if (!req.follow) return;
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+      state.events.emit('follow-cancelled');
+    },
+  };
+  return impl;
+}
+
+/** Starts a fake master on 127.0.0.1, port 0. */
+export async function startFakeMaster(): Promise<FakeMaster> {
+  const state: FakeMasterState = {
+    services: new Map(),
+    deployed: [],
+    nodeErrors: [],
+    logChunks: [
+      { component: 'web', stream: LogStream.LOG_STREAM_STDOUT, data: Buffer.from('hello\n') },
+      { component: 'web', stream: LogStream.LOG_STREAM_STDERR, data: Buffer.from('oops\n') },
+      { component: 'web', stream: LogStream.LOG_STREAM_STDOUT, data: Buffer.from([0xff, 0, 0x41]) },
+    ],
+    events: new EventEmitter(),
+    failSteps: new Set(),
+    listError: undefined,
+    listedNodes: [],
+  };
+
+  const server = createServer();
+  server.add(MasterServiceDefinition, implementation(state));
+  const port = await server.listen('127.0.0.1:0');
+
+  return { address: `127.0.0.1:${port}`, state, close: () => server.shutdown() };
+}
