@@ -100,11 +100,9 @@ describe('readDefinition', () => {
     });
   });
 
-  it('readDefinition refuses a file found by name that defines another service', async () => {
-    await writeFile(join(dir, 'other.toml'), MCQ);
+  it('readDefinition takes the service name from the file, as variant files of operators expect', async () => {
+    await writeFile(join(dir, 'mcq-public.toml'), MCQ);
 
-    await expect(readDefinition('other', config)).rejects.toThrow(
-      "name: is 'mcq', but the file was looked up as service 'other'",
-    );
+    expect((await readDefinition('mcq-public', config)).spec.name).toBe('mcq');
   });
 });

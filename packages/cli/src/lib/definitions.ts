@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { ServiceSpec } from '@mcp/proto';
-import { DefinitionError, parseServiceDefinition } from '@mcp/scheduler';
+import { parseServiceDefinition } from '@mcp/scheduler';
 
 import type { McpConfig } from './config.js';
 import { DefinitionNotFoundError } from './errors.js';
@@ -50,12 +50,5 @@ export async function readDefinition(
 
   const spec = parseServiceDefinition(text, file);
 
-  // A file found by service name must define that service, or the wrong one would move.
-  if (!isDefinitionPath(arg) && spec.name !== arg) {
-    throw new DefinitionError(
-      { file, path: 'name' },
-      `is '${spec.name}', but the file was looked up as service '${arg}'`,
-    );
-  }
   return { file, spec };
 }

@@ -22,7 +22,9 @@ export function exampleService(opts: ExampleOptions): string {
     'name = "web"',
     `image = "${opts.image}"`,
     `volumes = ["/srv/${name}:/srv/${name}"]`,
-    `cmd = ["sh", "-c", "echo serving /srv/${name} on $PORT; exec httpd -f -v -p $PORT -h /srv/${name}"]`,
+    // As PID 1 httpd would ignore SIGTERM; the shell traps it so stop takes no 10 s timeout.
+    `cmd = ["sh", "-c", "trap 'exit 0' TERM; echo serving /srv/${name} on $PORT; ` +
+      `httpd -f -v -p $PORT -h /srv/${name} & wait"]`,
     '',
     '[[components.routes]]',
     'port = 443',

@@ -1,6 +1,6 @@
 // A real local fleet: a registry holding the test image, one Podman per compute node, the
 // agents, a master and a CLI configuration, all under one directory and all torn down by stop().
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,8 @@ export interface Fleet {
   writeService(name: string, toml: string): string;
   /** Runs the real `mcp` CLI against this fleet. */
   mcp(args: readonly string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
+  /** Starts the real `mcp` CLI and hands over the process, for commands that run until stopped. */
+  spawnMcp(args: readonly string[]): ChildProcessWithoutNullStreams;
   /** Stops everything and removes the directory. */
   stop(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
         return file;
       },
       mcp: (args, o) => runCli(cliConfig, args, o?.timeoutMs ?? 120_000),
+      spawnMcp: (args) => spawnCli(cliConfig, args),
       async stop() {
         unregister();
         await stopAll();
@@ -180,12 +183,16 @@ async function startFleetMaster(dir: string, agents: FleetAgent[]): Promise<Flee
   return master;
 }
 
+function spawnCli(config: string, args: readonly string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [PROGRAMS.cli, ...args], {
+    env: { ...process.env, MCP_CONFIG: config },
+  });
+}
+
 function runCli(config: string, args: readonly string[], timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PROGRAMS.cli, ...args], {
-      env: { ...process.env, MCP_CONFIG: config },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(config, args);
+    child.stdin.end();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
