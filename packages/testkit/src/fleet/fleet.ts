@@ -70,7 +70,12 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     stops.length = 0;
     rmSync(dir, { recursive: true, force: true });
   };
-  const unregister = registerCleanup({ label: `fleet ${dir}`, stop: stopAll });
+  const unregister = registerCleanup({
+    label: `fleet ${dir}`,
+    stop: stopAll,
+    // Runs last on a plain exit, after the parts' own blocking stops.
+    stopSync: () => rmSync(dir, { recursive: true, force: true }),
+  });
 
   try {
     const registry = await startRegistry({ dir: join(dir, 'registry') });

@@ -8,3 +8,4 @@ export {
 } from './fleet.js';
 export { type FleetAgent } from './agent-node.js';
 export { PROGRAMS } from './paths.js';
+export { runDemo } from './demo.js';
