@@ -4,6 +4,7 @@ export * from './gen/mcp/v1/service.js';
 export * from './gen/mcp/v1/status.js';
 export * from './gen/mcp/v1/agent.js';
 export * from './gen/mcp/v1/master.js';
+export * from './gen/mcp/v1/fleet.js';
 export * from './gen/mcp/v1/scheduler.js';
 
 // Each generated service file declares this helper type; name one to settle the ambiguity.

@@ -7,6 +7,8 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
+import { NodeStatus } from "./fleet.js";
+import { PlacementResult } from "./scheduler.js";
 import { ServiceSpec } from "./service.js";
 import { LogChunk, ServiceStatus, Step } from "./status.js";
 
@@ -25,6 +27,8 @@ export interface DeployResponse {
     | undefined;
   /** Node chosen. */
   node: string;
+  /** The scheduler's decision with the reason for every node; absent for a redeploy in place. */
+  placement: PlacementResult | undefined;
 }
 
 export interface StopRequest {
@@ -96,6 +100,13 @@ export interface LogsRequest {
 
 export interface LogsResponse {
   chunk: LogChunk | undefined;
+}
+
+export interface ListNodesRequest {
+}
+
+export interface ListNodesResponse {
+  nodes: NodeStatus[];
 }
 
 function createBaseDeployRequest(): DeployRequest {
@@ -190,7 +201,7 @@ export const DeployRequest: MessageFns<DeployRequest> = {
 };
 
 function createBaseDeployResponse(): DeployResponse {
-  return { steps: [], service: undefined, node: "" };
+  return { steps: [], service: undefined, node: "", placement: undefined };
 }
 
 export const DeployResponse: MessageFns<DeployResponse> = {
@@ -203,6 +214,9 @@ export const DeployResponse: MessageFns<DeployResponse> = {
     }
     if (message.node !== "") {
       writer.uint32(26).string(message.node);
+    }
+    if (message.placement !== undefined) {
+      PlacementResult.encode(message.placement, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -244,6 +258,14 @@ export const DeployResponse: MessageFns<DeployResponse> = {
             message.node = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.placement = PlacementResult.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -261,6 +283,7 @@ export const DeployResponse: MessageFns<DeployResponse> = {
       steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => Step.fromJSON(e)) : [],
       service: isSet(object.service) ? ServiceStatus.fromJSON(object.service) : undefined,
       node: isSet(object.node) ? globalThis.String(object.node) : "",
+      placement: isSet(object.placement) ? PlacementResult.fromJSON(object.placement) : undefined,
     };
   },
 
@@ -275,6 +298,9 @@ export const DeployResponse: MessageFns<DeployResponse> = {
     if (message.node !== "") {
       obj.node = message.node;
     }
+    if (message.placement !== undefined) {
+      obj.placement = PlacementResult.toJSON(message.placement);
+    }
     return obj;
   },
 
@@ -288,6 +314,9 @@ export const DeployResponse: MessageFns<DeployResponse> = {
       ? ServiceStatus.fromPartial(object.service)
       : undefined;
     message.node = object.node ?? "";
+    message.placement = (object.placement !== undefined && object.placement !== null)
+      ? PlacementResult.fromPartial(object.placement)
+      : undefined;
     return message;
   },
 };
@@ -1449,6 +1478,127 @@ export const LogsResponse: MessageFns<LogsResponse> = {
   },
 };
 
+function createBaseListNodesRequest(): ListNodesRequest {
+  return {};
+}
+
+export const ListNodesRequest: MessageFns<ListNodesRequest> = {
+  encode(_: ListNodesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListNodesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListNodesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListNodesRequest {
+    return {};
+  },
+
+  toJSON(_: ListNodesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListNodesRequest>): ListNodesRequest {
+    return ListNodesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListNodesRequest>): ListNodesRequest {
+    const message = createBaseListNodesRequest();
+    return message;
+  },
+};
+
+function createBaseListNodesResponse(): ListNodesResponse {
+  return { nodes: [] };
+}
+
+export const ListNodesResponse: MessageFns<ListNodesResponse> = {
+  encode(message: ListNodesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.nodes) {
+      NodeStatus.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListNodesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListNodesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodes.push(NodeStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListNodesResponse {
+    return {
+      nodes: globalThis.Array.isArray(object?.nodes) ? object.nodes.map((e: any) => NodeStatus.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListNodesResponse): unknown {
+    const obj: any = {};
+    if (message.nodes?.length) {
+      obj.nodes = message.nodes.map((e) => NodeStatus.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListNodesResponse>): ListNodesResponse {
+    return ListNodesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListNodesResponse>): ListNodesResponse {
+    const message = createBaseListNodesResponse();
+    message.nodes = object.nodes?.map((e) => NodeStatus.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** MasterService is what the CLI talks to. */
 export type MasterServiceDefinition = typeof MasterServiceDefinition;
 export const MasterServiceDefinition = {
@@ -1520,6 +1670,15 @@ export const MasterServiceDefinition = {
       responseStream: true,
       options: {},
     },
+    /** ListNodes reports every node the master knows, with health and usage. */
+    listNodes: {
+      name: "ListNodes",
+      requestType: ListNodesRequest as typeof ListNodesRequest,
+      requestStream: false,
+      responseType: ListNodesResponse as typeof ListNodesResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1539,6 +1698,8 @@ export interface MasterServiceImplementation<CallContextExt = {}> {
     request: LogsRequest,
     context: CallContext & CallContextExt,
   ): ServerStreamingMethodResult<DeepPartial<LogsResponse>>;
+  /** ListNodes reports every node the master knows, with health and usage. */
+  listNodes(request: ListNodesRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ListNodesResponse>>;
 }
 
 export interface MasterServiceClient<CallOptionsExt = {}> {
@@ -1554,6 +1715,8 @@ export interface MasterServiceClient<CallOptionsExt = {}> {
   ): Promise<ListServicesResponse>;
   status(request: DeepPartial<StatusRequest>, options?: CallOptions & CallOptionsExt): Promise<StatusResponse>;
   logs(request: DeepPartial<LogsRequest>, options?: CallOptions & CallOptionsExt): AsyncIterable<LogsResponse>;
+  /** ListNodes reports every node the master knows, with health and usage. */
+  listNodes(request: DeepPartial<ListNodesRequest>, options?: CallOptions & CallOptionsExt): Promise<ListNodesResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
