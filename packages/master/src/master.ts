@@ -1,6 +1,8 @@
 // The master's operations: find where a service runs, forward to that node's agent, and
 // report every step.
 import {
+  NodeHealth,
+  NodeStatus,
   StepStatus,
   type LogChunk,
   type NodeError,
@@ -16,6 +18,7 @@ import AsyncLock from 'async-lock';
 import type { Nodes } from './nodes.js';
 
 const STATUS_DEADLINE_MS = 10_000;
+const PROBE_DEADLINE_MS = 5_000;
 
 export interface MasterOutcome {
   steps: Step[];
@@ -107,6 +110,34 @@ export class Master {
       if (signal.aborted) return;
       throw err instanceof AgentCallError ? err : this.nodes.callError(node, 'Logs', err);
     }
+  }
+
+  /** Every configured node, health taken from a HealthCheck probe of its agent. */
+  async nodeStatuses(): Promise<NodeStatus[]> {
+    const names = this.nodes.names();
+    const probes = await Promise.allSettled(
+      names.map((n) =>
+        this.nodes.call(n, 'HealthCheck', (c) =>
+          c.healthCheck({}, { signal: AbortSignal.timeout(PROBE_DEADLINE_MS) }),
+        ),
+      ),
+    );
+    return names.map((name, i) => {
+      const probe = probes[i];
+      const ok = probe?.status === 'fulfilled' ? probe.value : undefined;
+      return NodeStatus.fromPartial({
+        info: {
+          name,
+          agentAddress: this.nodes.address(name),
+          version: ok?.version ?? '',
+          rpcs: ok?.rpcs ?? [],
+        },
+        usage: { containers: ok?.containers ?? 0 },
+        health: ok ? NodeHealth.NODE_HEALTH_HEALTHY : NodeHealth.NODE_HEALTH_UNHEALTHY,
+        lastSeenMs: ok ? Date.now() : 0,
+        healthError: probe?.status === 'rejected' ? (probe.reason as Error).message : '',
+      });
+    });
   }
 
   /** The node a new deploy goes to: the one the definition names. */

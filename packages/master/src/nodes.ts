@@ -16,6 +16,11 @@ export class Nodes {
     return this.entries.map((e) => e.name);
   }
 
+  /** The agent address of a known node; empty when unknown. */
+  address(name: string): string {
+    return this.entries.find((e) => e.name === name)?.address ?? '';
+  }
+
   has(name: string): boolean {
     return this.entries.some((e) => e.name === name);
   }

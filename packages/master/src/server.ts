@@ -45,6 +45,7 @@ export function masterService(master: Master): MasterServiceImplementation {
     status: (req) =>
       guard(async () => ({ service: await master.status(requireName(req.service)) })),
     logs: (req, ctx) => logs(master, req, ctx),
+    listNodes: () => guard(async () => ({ nodes: await master.nodeStatuses() })),
   };
 }
 
