@@ -86,9 +86,22 @@ export function runsOn(demand: Demand, arch: string): boolean {
   return demand.archRules.every((rule) => arch !== '' && rule.allowed.includes(arch));
 }
 
-/** Whether a request fits the room; a request of zero always fits. */
+/** Whether a request fits the room. */
 export function fits(request: Resources, cpu: number, memory: number, disk: number): boolean {
-  return !(request.cpuMillis > cpu || request.memoryBytes > memory || request.diskBytes > disk);
+  return !(
+    short(request.cpuMillis, cpu) ||
+    short(request.memoryBytes, memory) ||
+    short(request.diskBytes, disk)
+  );
+}
+
+/**
+ * Whether the room is short of an amount. Asking none of a resource never is, even on a node
+ * already committed past its capacity of it (a service that needs no disk may go on a node
+ * whose disk is full).
+ */
+function short(requested: number, room: number): boolean {
+  return requested > 0 && requested > room;
 }
 
 /**
@@ -127,13 +140,13 @@ export function explain(
     }
   }
   const free = node.freeText;
-  if (request.cpuMillis > room.cpu) {
+  if (short(request.cpuMillis, room.cpu)) {
     reasons.push(node.name + demand.cpuText + free[CPU].of(room.cpu) + ' free');
   }
-  if (request.memoryBytes > room.memory) {
+  if (short(request.memoryBytes, room.memory)) {
     reasons.push(node.name + demand.memoryText + free[MEMORY].of(room.memory) + ' free');
   }
-  if (request.diskBytes > room.disk) {
+  if (short(request.diskBytes, room.disk)) {
     reasons.push(node.name + demand.diskText + free[DISK].of(room.disk) + ' free');
   }
 
