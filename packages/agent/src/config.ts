@@ -1,11 +1,22 @@
 // Agent configuration: a TOML file, validated, with documented defaults.
 import { readFileSync } from 'node:fs';
 
+import { nodeArch, nodeOs } from '@mcp/membership';
+import type { Resources } from '@mcp/proto';
+import { parseCpu, parseSize } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 
+const label = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label');
+const quantity = z.union([z.string(), z.number()]);
+const resources = z.strictObject({
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+  disk: quantity.optional(),
+});
+
 const schema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label'),
+  name: label,
   address: z.string().min(1),
   listen: z.string().regex(/^.+:\d+$/, 'must be host:port'),
   state_dir: z.string().min(1),
@@ -15,7 +26,24 @@ const schema = z.strictObject({
   ports: z
     .strictObject({ min: z.number().int().min(1), max: z.number().int().max(65535) })
     .default({ min: 20000, max: 29999 }),
+  master: z
+    .string()
+    .regex(/^.+:\d+$/, 'must be host:port')
+    .optional(),
+  roles: z
+    .array(z.enum(['compute', 'control']))
+    .min(1)
+    .default(['compute']),
+  pools: z.array(label).default([]),
+  arch: z.string().min(1).optional(),
+  os: z.string().min(1).optional(),
+  heartbeat_interval_ms: z.number().int().min(100).default(10_000),
+  capacity: resources.optional(),
+  reserved: resources.default({}),
 });
+
+/** A role an agent may declare; the edge role belongs to the edge agent alone. */
+export type AgentRole = 'compute' | 'control';
 
 /** Agent configuration. */
 export interface AgentConfig {
@@ -35,6 +63,22 @@ export interface AgentConfig {
   logLevel: string;
   /** Host port range for routes, inclusive. Default 20000..29999. */
   ports: { min: number; max: number };
+  /** The master's FleetService `host:port`. Absent: the agent runs standalone, unregistered. */
+  master?: string;
+  /** Roles reported when registering. Default `["compute"]`. */
+  roles: AgentRole[];
+  /** Pool labels reported when registering. Default none. */
+  pools: string[];
+  /** Architecture reported (`amd64`, `arm64`). Default detected from the process. */
+  arch: string;
+  /** Operating system reported (`nixos`, `debian`). Default the ID of `/etc/os-release`. */
+  os: string;
+  /** Heartbeat interval in ms until the master names one. Default 10 000. */
+  heartbeatIntervalMs: number;
+  /** Capacity to report instead of the measured one, per field set. Default none. */
+  capacity?: Partial<Resources>;
+  /** Resources kept back for the system; never given to services. Default zero. */
+  reserved: Resources;
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -76,5 +120,38 @@ export function loadAgentConfig(file: string): AgentConfig {
     runtimeSocket: c.runtime_socket,
     logLevel: c.log_level,
     ports: c.ports,
+    master: c.master,
+    roles: c.roles,
+    pools: c.pools,
+    arch: c.arch ?? nodeArch(),
+    os: c.os ?? nodeOs(),
+    heartbeatIntervalMs: c.heartbeat_interval_ms,
+    capacity: c.capacity && quantities(file, 'capacity', c.capacity),
+    reserved: {
+      cpuMillis: 0,
+      memoryBytes: 0,
+      diskBytes: 0,
+      ...quantities(file, 'reserved', c.reserved),
+    },
   };
+}
+
+/** `cpu = "2"`, `memory = "4Gi"`, `disk = "100Gi"` as `Resources` fields, only those given. */
+function quantities(
+  file: string,
+  table: string,
+  raw: z.infer<typeof resources>,
+): Partial<Resources> {
+  const out: Partial<Resources> = {};
+  const read = (field: string, value: string | number, parse: typeof parseSize): number => {
+    const n = parse(value);
+    if (n === undefined)
+      throw new ConfigError(file, `${table}.${field}: '${value}' is not a quantity`);
+    return n;
+  };
+
+  if (raw.cpu !== undefined) out.cpuMillis = read('cpu', raw.cpu, parseCpu);
+  if (raw.memory !== undefined) out.memoryBytes = read('memory', raw.memory, parseSize);
+  if (raw.disk !== undefined) out.diskBytes = read('disk', raw.disk, parseSize);
+  return out;
 }

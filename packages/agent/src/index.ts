@@ -1,5 +1,5 @@
 export { Agent, type Outcome } from './agent.js';
-export { loadAgentConfig, ConfigError, type AgentConfig } from './config.js';
+export { loadAgentConfig, ConfigError, type AgentConfig, type AgentRole } from './config.js';
 export { openRegistry } from './db/index.js';
 export { startAgent, type RunningAgent } from './main.js';
 export { IMPLEMENTED_RPCS, serveAgent } from './server.js';

@@ -5,6 +5,7 @@ import { Agent } from './agent.js';
 import { loadAgentConfig } from './config.js';
 import { openRegistry } from './db/index.js';
 import { Store } from './db/store.js';
+import { boundAddress, joinFleet } from './fleet.js';
 import { Runtime } from './runtime/runtime.js';
 import { serveAgent } from './server.js';
 import { agentVersion } from './version.js';
@@ -42,10 +43,15 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     'agent started',
   );
 
+  // Join the fleet once serving, so the master's first probe finds the agent answering.
+  const membership = joinFleet(agent, version, boundAddress(config.listen, port), log);
+  if (!membership) log.info('no master configured; running standalone');
+
   return {
     agent,
     port,
     async close() {
+      await membership?.stop();
       await server.shutdown();
       db.$client.close();
       log.info('agent stopped');

@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { nodeArch, nodeOs } from '@mcp/membership';
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, loadAgentConfig } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+let n = 0;
+
+function load(extra: string) {
+  const file = join(dir, `agent-${n++}.toml`);
+  writeFileSync(
+    file,
+    [
+      'name = "rift"',
+      'address = "127.0.0.2"',
+      'listen = "127.0.0.2:7443"',
+      `state_dir = "${dir}"`,
+      extra,
+    ].join('\n'),
+  );
+  return loadAgentConfig(file);
+}
+
+const GiB = 2 ** 30;
+
+describe('loadAgentConfig', () => {
+  it('defaults the fleet fields to a standalone compute node as detected', () => {
+    const c = load('');
+
+    expect(c.master).toBeUndefined();
+    expect(c.roles).toEqual(['compute']);
+    expect(c.pools).toEqual([]);
+    expect(c.arch).toBe(nodeArch());
+    expect(c.os).toBe(nodeOs());
+    expect(c.heartbeatIntervalMs).toBe(10_000);
+    expect(c.capacity).toBeUndefined();
+    expect(c.reserved).toEqual({ cpuMillis: 0, memoryBytes: 0, diskBytes: 0 });
+  });
+
+  it('reads master, roles, pools, platform, interval, capacity and reserved', () => {
+    const c = load(`
+master = "127.0.0.1:7000"
+roles = ["compute", "control"]
+pools = ["pi-pool"]
+arch = "arm64"
+os = "debian"
+heartbeat_interval_ms = 2000
+
+[capacity]
+cpu = "2"
+memory = "4Gi"
+disk = "100Gi"
+
+[reserved]
+cpu = "500m"
+memory = "512Mi"
+`);
+
+    expect(c.master).toBe('127.0.0.1:7000');
+    expect(c.roles).toEqual(['compute', 'control']);
+    expect(c.pools).toEqual(['pi-pool']);
+    expect([c.arch, c.os]).toEqual(['arm64', 'debian']);
+    expect(c.heartbeatIntervalMs).toBe(2000);
+    expect(c.capacity).toEqual({ cpuMillis: 2000, memoryBytes: 4 * GiB, diskBytes: 100 * GiB });
+    expect(c.reserved).toEqual({ cpuMillis: 500, memoryBytes: 512 * 2 ** 20, diskBytes: 0 });
+  });
+
+  it('keeps only the capacity fields given', () => {
+    expect(load('[capacity]\nmemory = "1Gi"\n').capacity).toEqual({ memoryBytes: GiB });
+  });
+
+  it.each([
+    { extra: 'roles = ["edge"]', field: /roles\.0/ },
+    { extra: 'roles = []', field: /roles/ },
+    { extra: 'master = "nohost"', field: /master: must be host:port/ },
+    { extra: 'pools = ["Pi Pool"]', field: /pools\.0: must be a DNS label/ },
+    { extra: '[capacity]\ncpu = "2x"', field: /capacity\.cpu: '2x' is not a quantity/ },
+    { extra: '[reserved]\ngpu = "1"', field: /reserved/ },
+  ])('refuses $extra', ({ extra, field }) => {
+    expect(() => load(extra)).toThrow(ConfigError);
+    expect(() => load(extra)).toThrow(field);
+  });
+});
