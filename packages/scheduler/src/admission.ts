@@ -25,7 +25,7 @@ export function admit(
   at: Pick<FleetSnapshot, 'nowMs' | 'staleAfterMs'>,
 ): NodeEvaluation {
   const view = new FleetView({ nodes: [node], nowMs: at.nowMs, staleAfterMs: at.staleAfterMs });
-  const room = roomOf(view, 0, view.nodes[0]?.placed.get(spec.name));
+  const room = roomOf(view, 0, view.placementsOf(spec.name)?.get(0));
   const spread = PlacementStrategy.PLACEMENT_STRATEGY_SPREAD;
   const evaluation = explain(view, 0, demandOf(spec), room, spread);
 

@@ -139,15 +139,15 @@ export function explain(
       reasons.push(node.archText + rule.text);
     }
   }
-  const free = node.freeText;
+  const free = (amount: number, format: (n: number) => string) => format(Math.max(0, amount));
   if (short(request.cpuMillis, room.cpu)) {
-    reasons.push(node.name + demand.cpuText + free[CPU].of(room.cpu) + ' free');
+    reasons.push(`${node.name}${demand.cpuText}${free(room.cpu, formatCpu)} free`);
   }
   if (short(request.memoryBytes, room.memory)) {
-    reasons.push(node.name + demand.memoryText + free[MEMORY].of(room.memory) + ' free');
+    reasons.push(`${node.name}${demand.memoryText}${free(room.memory, formatSize)} free`);
   }
   if (short(request.diskBytes, room.disk)) {
-    reasons.push(node.name + demand.diskText + free[DISK].of(room.disk) + ' free');
+    reasons.push(`${node.name}${demand.diskText}${free(room.disk, formatSize)} free`);
   }
 
   if (reasons.length > 0) {

@@ -1,7 +1,8 @@
 // A fleet snapshot indexed once for any number of placements: nodes sorted by name (so the
 // answer does not depend on the order agents registered in), looked up by name, the pools the
-// agents declared, and every node's figures in flat typed arrays. Placement reads the figures
-// of every node for every decision; flat arrays keep that read cheap and its cost predictable.
+// agents declared, the placements by service, and every node's figures in flat arrays of
+// numbers. Placement reads the figures of every node for every decision; flat arrays keep that
+// read cheap and its cost predictable.
 import type { FleetSnapshot, Resources } from '@mcp/proto';
 
 import { DuplicateNodeError } from '../errors.js';
@@ -16,7 +17,7 @@ import {
   type Resource,
 } from './node-view.js';
 
-/** The indexed fleet. Node figures change as a batch places services. */
+/** The indexed fleet. Figures and placements change as a batch places services. */
 export class FleetView {
   /** Every node, sorted by name in code-unit order; a node's index is its place here. */
   readonly nodes: readonly NodeView[];
@@ -24,87 +25,98 @@ export class FleetView {
   readonly indexOf: ReadonlyMap<string, number>;
   /** Every pool name some node declares. */
   readonly pools: ReadonlySet<string>;
-  /** 1 where a node has a reason that rejects it for any service. */
-  readonly blocked: Uint8Array;
-  /** The architectures of the fleet, each once, and each node's as an index into them. */
+  /** The architectures of the fleet, each once. */
   readonly arches: readonly string[];
-  readonly archOf: Uint16Array;
+  /** Per node: its architecture as an index into `arches`. */
+  readonly archOf: readonly number[];
+  /** Per node: true when a reason rejects it for any service. */
+  readonly blocked: readonly boolean[];
   /** Per node and resource (index * 3 + resource): capacity less reservations. */
-  readonly alloc: Float64Array;
+  readonly alloc: readonly number[];
   /** Per node and resource: sum of the requests placed. */
-  readonly used: Float64Array;
+  private readonly used: number[];
   /** Per node and resource: measured free, lowered by placements since; Infinity if unknown. */
-  readonly free: Float64Array;
+  private readonly free: number[];
   /** Commits so far; a decision taken now reads the fleet at this version. */
   version = 0;
-  /** The nodes each service is placed on, by index. */
-  private readonly hosts = new Map<string, Set<number>>();
+  /** Per service, its request on each node it is placed on, by node index. */
+  private readonly placements = new Map<string, Map<number, Resources>>();
   /** Per node, its used and free figures before each commit to it, to read past versions. */
   private readonly undo = new Map<number, UndoLog>();
   /** Pool membership by pool name, built on first use. */
-  private readonly members = new Map<string, Uint8Array>();
+  private readonly members = new Map<string, readonly boolean[]>();
 
   /** @throws DuplicateNodeError when two nodes share a name. */
   constructor(fleet: FleetSnapshot) {
     const clock = clockOf(fleet);
     const snapshots = [...fleet.nodes].sort((a, b) => byName(a.name, b.name));
-    const count = snapshots.length;
     const indexOf = new Map<string, number>();
     const pools = new Set<string>();
     const arches: string[] = [];
-    this.blocked = new Uint8Array(count);
-    this.archOf = new Uint16Array(count);
-    this.alloc = new Float64Array(count * 3);
-    this.used = new Float64Array(count * 3);
-    this.free = new Float64Array(count * 3);
+    const archOf: number[] = [];
+    const blocked: boolean[] = [];
+    const alloc: number[] = [];
+    const used: number[] = [];
+    const free: number[] = [];
 
+    // Arrays grown by push stay packed, so reading them needs no hole checks.
     const nodes = snapshots.map((snapshot, i) => {
       if (indexOf.has(snapshot.name)) throw new DuplicateNodeError(snapshot.name);
       indexOf.set(snapshot.name, i);
       for (const pool of snapshot.pools) pools.add(pool);
 
       const node = new NodeView(snapshot, clock);
-      const { capacity, reserved, free } = snapshot;
-      this.blocked[i] = node.staticReasons.length > 0 ? 1 : 0;
       if (!arches.includes(node.arch)) arches.push(node.arch);
-      this.archOf[i] = arches.indexOf(node.arch);
-      this.alloc[i * 3 + CPU] = (capacity?.cpuMillis ?? 0) - (reserved?.cpuMillis ?? 0);
-      this.alloc[i * 3 + MEMORY] = (capacity?.memoryBytes ?? 0) - (reserved?.memoryBytes ?? 0);
-      this.alloc[i * 3 + DISK] = (capacity?.diskBytes ?? 0) - (reserved?.diskBytes ?? 0);
-      this.free[i * 3 + CPU] = free ? free.cpuMillis : Infinity;
-      this.free[i * 3 + MEMORY] = free ? free.memoryBytes : Infinity;
-      this.free[i * 3 + DISK] = free ? free.diskBytes : Infinity;
+      archOf.push(arches.indexOf(node.arch));
+      blocked.push(node.staticReasons.length > 0);
 
+      const { capacity, reserved } = snapshot;
+      alloc.push(
+        (capacity?.cpuMillis ?? 0) - (reserved?.cpuMillis ?? 0),
+        (capacity?.memoryBytes ?? 0) - (reserved?.memoryBytes ?? 0),
+        (capacity?.diskBytes ?? 0) - (reserved?.diskBytes ?? 0),
+      );
+      free.push(
+        snapshot.free ? snapshot.free.cpuMillis : Infinity,
+        snapshot.free ? snapshot.free.memoryBytes : Infinity,
+        snapshot.free ? snapshot.free.diskBytes : Infinity,
+      );
+      let placed = emptyResources();
       for (const p of snapshot.placements) {
-        const request = p.resources ?? emptyResources();
-        add(this.used, i, request, 1);
-        node.placed.set(p.service, addResources(node.placed.get(p.service), request));
-        this.hostsOf(p.service, true).add(i);
+        placed = addResources(placed, p.resources);
+        const own = this.placementsOf(p.service, true);
+        own.set(i, addResources(own.get(i), p.resources));
       }
+      used.push(placed.cpuMillis, placed.memoryBytes, placed.diskBytes);
       return node;
     });
 
     this.nodes = nodes;
-    this.arches = arches;
     this.indexOf = indexOf;
     this.pools = pools;
+    this.arches = arches;
+    this.archOf = archOf;
+    this.blocked = blocked;
+    this.alloc = alloc;
+    this.used = used;
+    this.free = free;
   }
 
-  /** The indexes of the nodes a service is placed on, if any. */
-  hostsOf(service: string): ReadonlySet<number> | undefined;
-  hostsOf(service: string, create: true): Set<number>;
-  hostsOf(service: string, create = false): Set<number> | undefined {
-    let hosts = this.hosts.get(service);
-    if (!hosts && create) this.hosts.set(service, (hosts = new Set()));
-    return hosts;
+  /** A service's request on each node it is placed on, by node index, if any. */
+  placementsOf(service: string): ReadonlyMap<number, Resources> | undefined;
+  placementsOf(service: string, create: true): Map<number, Resources>;
+  placementsOf(service: string, create = false): Map<number, Resources> | undefined {
+    let own = this.placements.get(service);
+    if (!own && create) this.placements.set(service, (own = new Map()));
+    return own;
   }
 
-  /** 1 for each node in a pool, by node index. */
-  membersOf(pool: string): Uint8Array {
+  /** Per node, whether it is in a pool. */
+  membersOf(pool: string): readonly boolean[] {
     const known = this.members.get(pool);
     if (known) return known;
 
-    const members = Uint8Array.from(this.nodes, (node) => (node.pools.includes(pool) ? 1 : 0));
+    const members = this.nodes.map((node) => node.pools.includes(pool));
     this.members.set(pool, members);
     return members;
   }
@@ -138,33 +150,32 @@ export class FleetView {
    * `withPlacement` does to a snapshot).
    */
   commit(index: number, service: string, request: Resources): void {
-    const node = this.nodes[index];
-    if (!node) return;
-
     this.version++;
     let log = this.undo.get(index);
     if (!log) this.undo.set(index, (log = { versions: [], used: [], free: [] }));
     log.versions.push(this.version);
-    for (const r of [CPU, MEMORY, DISK]) {
-      log.used.push(this.used[index * 3 + r] ?? 0);
-      log.free.push(this.free[index * 3 + r] ?? 0);
-    }
 
-    const prior = node.placed.get(service) ?? emptyResources();
-    add(this.used, index, prior, -1);
-    add(this.used, index, request, 1);
-    add(this.free, index, prior, 1);
-    add(this.free, index, request, -1);
+    const own = this.placementsOf(service, true);
+    const prior = own.get(index) ?? emptyResources();
+    const change = [
+      request.cpuMillis - prior.cpuMillis,
+      request.memoryBytes - prior.memoryBytes,
+      request.diskBytes - prior.diskBytes,
+    ];
     for (const r of [CPU, MEMORY, DISK]) {
-      this.free[index * 3 + r] = Math.max(0, this.free[index * 3 + r] ?? 0);
+      const at = index * 3 + r;
+      const used = this.used[at] ?? 0;
+      const free = this.free[at] ?? 0;
+      log.used.push(used);
+      log.free.push(free);
+      this.used[at] = used + (change[r] ?? 0);
+      this.free[at] = Math.max(0, free - (change[r] ?? 0));
     }
-
-    node.placed.set(service, request);
-    this.hostsOf(service, true).add(index);
+    own.set(index, request);
   }
 }
 
-/** A node's figures before each commit to it: version, then three used and three free each. */
+/** A node's figures before each commit to it: the version, then three used and three free. */
 interface UndoLog {
   readonly versions: number[];
   readonly used: number[];
@@ -191,10 +202,4 @@ export function clockOf(fleet: Pick<FleetSnapshot, 'nowMs' | 'staleAfterMs'>): C
 
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function add(figures: Float64Array, index: number, amount: Resources, sign: 1 | -1): void {
-  figures[index * 3 + CPU] = (figures[index * 3 + CPU] ?? 0) + sign * amount.cpuMillis;
-  figures[index * 3 + MEMORY] = (figures[index * 3 + MEMORY] ?? 0) + sign * amount.memoryBytes;
-  figures[index * 3 + DISK] = (figures[index * 3 + DISK] ?? 0) + sign * amount.diskBytes;
 }

@@ -1,9 +1,8 @@
-// A node as placement sees it, apart from its changing figures (see FleetView): its name,
+// A node as placement sees it, apart from its figures and placements (see FleetView): its name,
 // architecture and pools, and the reasons that reject it whatever the service (role, health,
 // staleness, draining), worked out once so that thousands of decisions can reuse them.
-import { NodeRole, type NodeSnapshot, type Resources } from '@mcp/proto';
+import { NodeRole, type NodeSnapshot } from '@mcp/proto';
 
-import { formatCpu, formatSize } from '../spec/quantity.js';
 import { formatDuration } from './format.js';
 
 /** Staleness limit when the snapshot gives 0: three heartbeat intervals of 10 s. */
@@ -38,14 +37,6 @@ export class NodeView {
   readonly pools: readonly string[];
   /** Reasons that reject this node for any service, each prefixed with the node name. */
   readonly staticReasons: readonly string[];
-  /** Request of each service placed here, so that a redeploy in place replaces its own. */
-  readonly placed = new Map<string, Resources>();
-  /** Free amounts as reasons print them; one node's figures repeat across many services. */
-  readonly freeText = [
-    new LastFormatted(formatCpu),
-    new LastFormatted(formatSize),
-    new LastFormatted(formatSize),
-  ] as const;
 
   constructor(node: NodeSnapshot, clock: Clock) {
     this.name = node.name;
@@ -53,22 +44,6 @@ export class NodeView {
     this.archText = `${node.name}: ${this.arch === '' ? 'arch not reported' : `arch ${this.arch}`}`;
     this.pools = [...node.pools];
     this.staticReasons = staticReasons(node, clock).map((r) => `${node.name}: ${r}`);
-  }
-}
-
-/** Formats an amount, floored at zero, remembering the last one. */
-class LastFormatted {
-  private value = NaN;
-  private text = '';
-
-  constructor(private readonly format: (amount: number) => string) {}
-
-  of(amount: number): string {
-    if (amount !== this.value) {
-      this.value = amount;
-      this.text = this.format(Math.max(0, amount));
-    }
-    return this.text;
   }
 }
 

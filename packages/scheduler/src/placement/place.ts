@@ -78,7 +78,9 @@ export function assertPlaced(result: PlacementResult): string {
 function placeIn(view: FleetView, spec: ServiceSpec, strategy: PlacementStrategy): PlacementResult {
   const target = resolveTarget(spec, view);
   const demand = demandOf(spec);
-  const owned = ownPlacements(view, demand.service);
+  // Copied, since a later placement of the same service in a batch changes the fleet's map.
+  const placed = view.placementsOf(demand.service);
+  const owned = placed && new Map(placed);
   const version = view.version;
   const best = choose(view, target, demand, owned, strategy);
 
@@ -122,7 +124,7 @@ function choose(
   // Target: one node, the nodes of a pool, or all.
   let from = 0;
   let to = view.nodes.length;
-  let members: Uint8Array | undefined;
+  let members: readonly boolean[] | undefined;
   if (target.mode === PlacementMode.PLACEMENT_MODE_NODE) {
     from = view.indexOf.get(target.name) ?? 0;
     to = from + 1;
@@ -134,8 +136,8 @@ function choose(
   let best = -1;
   let bestScore = -Infinity;
   for (let i = from; i < to; i++) {
-    if (members !== undefined && members[i] === 0) continue;
-    if (view.blocked[i] === 1 || !runs[view.archOf[i] ?? 0]) continue;
+    if (members !== undefined && !members[i]) continue;
+    if (view.blocked[i] || !runs[view.archOf[i] ?? 0]) continue;
 
     const own = owned?.get(i);
     const cpu = view.room(i, CPU, own?.cpuMillis ?? 0);
@@ -157,19 +159,6 @@ function choose(
     }
   }
   return best;
-}
-
-/** The service's own placements, by node index: a new placement on such a node replaces it. */
-function ownPlacements(view: FleetView, service: string): Map<number, Resources> | undefined {
-  const hosts = view.hostsOf(service);
-  if (!hosts) return undefined;
-
-  const owned = new Map<number, Resources>();
-  for (const i of hosts) {
-    const own = view.nodes[i]?.placed.get(service);
-    if (own) owned.set(i, own);
-  }
-  return owned;
 }
 
 function strategyOf(options: PlaceOptions): PlacementStrategy {
