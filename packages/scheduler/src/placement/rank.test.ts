@@ -151,6 +151,21 @@ describe('placeEach', () => {
   });
 });
 
+describe('placeEach with one service twice', () => {
+  it('placeEach explains each decision as of its moment, a later one replacing an earlier', () => {
+    const fleetOf = fleet([node('n1'), node('n2')]);
+    const small = spec();
+    const big = spec({}, { resources: { cpuMillis: 1000, memoryBytes: Gi, diskBytes: 0 } });
+
+    const [first, second] = [...placeEach([small, big], fleetOf)];
+
+    // Read after the batch: the second still counts the small request as its own on n1.
+    const placement = { service: 'web', resources: first?.requested };
+    expect(first).toEqual(place(small, fleetOf));
+    expect(second).toEqual(place(big, withPlacement(fleetOf, 'n1', placement)));
+  });
+});
+
 describe('place explanation', () => {
   it('place explanation survives JSON, cloning, spreading and the wire', () => {
     const result = place(spec(), fleet(nodes));
