@@ -1,1 +1,6 @@
-export {};
+// The public surface of @mcp/edge-agent: the trimmed agent of the edge node.
+export { ConfigError, loadEdgeConfig, type EdgeConfig } from './config.js';
+export { edgeNodeInfo, edgeUsage } from './fleet.js';
+export { startEdgeAgent, type RunningEdgeAgent } from './main.js';
+export { EDGE_RPCS, edgeAgentService, notOnEdge, serveEdgeAgent } from './server.js';
+export { edgeAgentVersion } from './version.js';
