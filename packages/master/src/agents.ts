@@ -1,59 +1,95 @@
-// The agents the master talks to, with one channel per node kept open.
+// The agents the master calls, one channel per node kept open, reopened when a node registers
+// from another address.
 import { AgentServiceDefinition, type AgentServiceClient } from '@mcp/proto';
-import { createChannel, createClient, type Channel } from 'nice-grpc';
+import { createChannel, createClient, Status, type Channel } from 'nice-grpc';
 
-import type { NodeEntry } from './config.js';
-import { agentCallError, UnknownNodeError } from './errors.js';
+import { AgentCallError, agentCallError } from './errors.js';
+import { UnknownNodeError } from './errors.js';
+import type { NodeRegistry } from './registry.js';
 
 export type AgentClient = AgentServiceClient;
 
-export class Nodes {
-  private readonly channels = new Map<string, { channel: Channel; client: AgentClient }>();
+/** Fully qualified name of an AgentService RPC, as agents report the RPCs they implement. */
+export function agentRpc(method: keyof typeof AgentServiceDefinition.methods): string {
+  return `${AgentServiceDefinition.fullName}/${AgentServiceDefinition.methods[method].name}`;
+}
 
-  constructor(private readonly entries: NodeEntry[]) {}
+export class Agents {
+  private readonly open = new Map<
+    string,
+    { address: string; channel: Channel; client: AgentClient }
+  >();
 
-  names(): string[] {
-    return this.entries.map((e) => e.name);
-  }
-
-  /** The agent address of a known node; empty when unknown. */
-  address(name: string): string {
-    return this.entries.find((e) => e.name === name)?.address ?? '';
-  }
-
-  has(name: string): boolean {
-    return this.entries.some((e) => e.name === name);
-  }
+  constructor(private readonly registry: NodeRegistry) {}
 
   /** The agent client of a node; UnknownNodeError when the master does not know it. */
   client(name: string): AgentClient {
-    const known = this.channels.get(name);
-    if (known) return known.client;
-    const entry = this.entries.find((e) => e.name === name);
-    if (!entry) throw new UnknownNodeError(name, this.names());
-    const channel = createChannel(entry.address);
+    const address = this.registry.get(name)?.info.agentAddress;
+    if (address === undefined) throw new UnknownNodeError(name, this.registry.names());
+
+    const known = this.open.get(name);
+    if (known?.address === address) return known.client;
+    known?.channel.close();
+    const channel = createChannel(address);
     const client = createClient(AgentServiceDefinition, channel);
-    this.channels.set(name, { channel, client });
+    this.open.set(name, { address, channel, client });
     return client;
   }
 
-  /** Calls an agent, turning its failure into an AgentCallError that names the node. */
-  async call<T>(node: string, method: string, fn: (c: AgentClient) => Promise<T>): Promise<T> {
+  /** Whether a node says it implements an RPC; a node that reported none is assumed to. */
+  implements(name: string, rpc: string): boolean {
+    const rpcs = this.registry.get(name)?.info.rpcs ?? [];
+    return rpcs.length === 0 || rpcs.includes(rpc);
+  }
+
+  /**
+   * Calls an agent, turning its failure into an AgentCallError that names the node. With
+   * `timeoutMs`, a call not answered in time fails as DEADLINE_EXCEEDED; `signal` cancels it.
+   */
+  async call<T>(
+    node: string,
+    method: string,
+    fn: (c: AgentClient, signal: AbortSignal | undefined) => Promise<T>,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const client = this.client(node);
+    const timeout =
+      options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const signals = [timeout, options.signal].filter((s) => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+
     try {
-      return await fn(client);
+      return await fn(client, signal);
     } catch (err) {
-      throw agentCallError(node, method, err);
+      const failure = timeout?.aborted
+        ? new AgentCallError(
+            node,
+            method,
+            Status.DEADLINE_EXCEEDED,
+            `no answer within ${options.timeoutMs} ms`,
+            { cause: err },
+          )
+        : agentCallError(node, method, err);
+      if (failure.status === Status.UNAVAILABLE || failure.status === Status.DEADLINE_EXCEEDED) {
+        this.drop(node, client);
+      }
+      throw failure;
     }
   }
 
-  /** The error for a failed call to a node's agent. */
-  callError(node: string, method: string, err: unknown): Error {
-    return agentCallError(node, method, err);
+  /**
+   * Closes a node's channel after a call found the agent gone, so the next call connects anew:
+   * grpc-js would otherwise wait out its reconnect backoff (up to 120 s) first.
+   */
+  private drop(node: string, client: AgentClient): void {
+    const known = this.open.get(node);
+    if (known?.client !== client) return;
+    known.channel.close();
+    this.open.delete(node);
   }
 
   close(): void {
-    for (const { channel } of this.channels.values()) channel.close();
-    this.channels.clear();
+    for (const { channel } of this.open.values()) channel.close();
+    this.open.clear();
   }
 }

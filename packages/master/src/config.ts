@@ -1,4 +1,5 @@
-// Master configuration: a TOML file, validated, with documented defaults.
+// Master configuration: a TOML file, validated, with documented defaults. Nodes are not listed
+// here: they join by registering (FleetService).
 import { readFileSync } from 'node:fs';
 
 import { parse } from 'smol-toml';
@@ -8,33 +9,22 @@ const schema = z.strictObject({
   listen: z.string().regex(/^.+:\d+$/, 'must be host:port'),
   state_dir: z.string().min(1),
   log_level: z.string().default('info'),
-  nodes: z
-    .array(
-      z.strictObject({
-        name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label'),
-        address: z.string().regex(/^.+:\d+$/, 'must be host:port'),
-      }),
-    )
-    .default([]),
+  heartbeat_interval_ms: z.number().int().min(100).max(3_600_000).default(10_000),
+  probe_timeout_ms: z.number().int().min(100).max(600_000).default(5_000),
 });
-
-/** A node the master knows, and where its agent listens. */
-export interface NodeEntry {
-  name: string;
-  /** Agent gRPC address `host:port`. */
-  address: string;
-}
 
 /** Master configuration. */
 export interface MasterConfig {
-  /** gRPC listen address for the CLI, `host:port`. */
+  /** gRPC listen address for the CLI and the agents, `host:port`. */
   listen: string;
-  /** Directory for caches; deleting it loses nothing. */
+  /** Directory of the node cache (`nodes.json`); deleting it loses nothing. */
   stateDir: string;
   /** pino level. Default `info`. */
   logLevel: string;
-  /** Nodes and their agents. */
-  nodes: NodeEntry[];
+  /** Heartbeat interval told to agents, in milliseconds. Default 10000. */
+  heartbeatIntervalMs: number;
+  /** Deadline of a HealthCheck probe of a silent node, in milliseconds. Default 5000. */
+  probeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -58,20 +48,23 @@ export function loadMasterConfig(file: string): MasterConfig {
       cause: err,
     });
   }
+
+  // The static node list of earlier versions: say what replaced it rather than "unrecognized".
+  if (typeof raw === 'object' && raw !== null && 'nodes' in raw) {
+    throw new ConfigError(file, 'nodes: no longer read; nodes join by registering with the master');
+  }
+
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new ConfigError(file, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  const names = new Set<string>();
-  for (const n of r.data.nodes) {
-    if (names.has(n.name)) throw new ConfigError(file, `nodes: duplicate node '${n.name}'`);
-    names.add(n.name);
+    const path = issue?.path.join('.') ?? '';
+    throw new ConfigError(file, `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`);
   }
   return {
     listen: r.data.listen,
     stateDir: r.data.state_dir,
     logLevel: r.data.log_level,
-    nodes: r.data.nodes,
+    heartbeatIntervalMs: r.data.heartbeat_interval_ms,
+    probeTimeoutMs: r.data.probe_timeout_ms,
   };
 }

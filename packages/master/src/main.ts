@@ -1,38 +1,109 @@
-// mcp-master: load the config, serve the CLI, and stop cleanly.
+// mcp-master: load the config, rebuild the fleet view from the cache and the agents, serve the
+// CLI and the agents, watch the nodes' health, and stop cleanly.
 import { mkdirSync } from 'node:fs';
 
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 
-import { loadMasterConfig } from './config.js';
+import { Agents } from './agents.js';
+import { NodeCache } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
+import { loadMasterConfig, type MasterConfig } from './config.js';
+import { HealthMonitor } from './health.js';
+import { Locator } from './locate.js';
 import { Master } from './master.js';
-import { Nodes } from './nodes.js';
+import { NodeRegistry } from './registry.js';
 import { serveMaster } from './server.js';
 
 /** Redacted wherever they appear in a log line. */
 export const REDACT = ['token', '*.token', 'authorization', '*.authorization', 'key', '*.key'];
 
+/** Heartbeat intervals of silence after which a node is stale and probed. */
+const MISSED_INTERVALS = 3;
+
+/** What tests and embedders may replace. */
+export interface MasterOptions {
+  /** Default: the machine's clock. */
+  clock?: Clock;
+  /** Default: pino at the configured level, to stdout. */
+  log?: Logger;
+  /** How often the health monitor looks for silent nodes. Default: see HealthOptions. */
+  healthTickMs?: number;
+}
+
 export interface RunningMaster {
   master: Master;
+  registry: NodeRegistry;
+  monitor: HealthMonitor;
   port: number;
+  /** Settles when every cached node has been probed once after the start. */
+  rebuilt: Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startMaster(configFile: string): Promise<RunningMaster> {
-  const config = loadMasterConfig(configFile);
-  const log = pino({ level: config.logLevel, redact: REDACT, base: { role: 'master' } });
+/** Starts the master from a config file. */
+export function startMaster(configFile: string, options?: MasterOptions): Promise<RunningMaster> {
+  return runMaster(loadMasterConfig(configFile), options);
+}
+
+/** Starts the master from a loaded config. */
+export async function runMaster(
+  config: MasterConfig,
+  options: MasterOptions = {},
+): Promise<RunningMaster> {
+  const clock = options.clock ?? systemClock;
+  const log =
+    options.log ?? pino({ level: config.logLevel, redact: REDACT, base: { role: 'master' } });
+  const intervalMs = config.heartbeatIntervalMs;
+  const staleAfterMs = MISSED_INTERVALS * intervalMs;
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
 
-  const nodes = new Nodes(config.nodes);
-  const master = new Master(nodes, log);
-  const { server, port } = await serveMaster(master, config.listen);
-  log.info({ listen: config.listen, port, nodes: nodes.names() }, 'master started');
+  // The registry, filled first from the cache so early heartbeats find their nodes. The cache
+  // is written when a node joins or changes (never called before the cache exists).
+  const registry = new NodeRegistry({ clock, intervalMs, onChange: () => cache.changed() });
+  const cache = new NodeCache(config.stateDir, () => registry.infos(), log);
+  const cached = cache.read();
+  registry.restore(cached);
+
+  const agents = new Agents(registry);
+  const locator = new Locator(registry, agents, config.probeTimeoutMs);
+  const { probeTimeoutMs } = config;
+  const master = new Master({
+    registry,
+    agents,
+    locator,
+    clock,
+    staleAfterMs,
+    probeTimeoutMs,
+    log,
+  });
+  const monitor = new HealthMonitor(registry, agents, {
+    intervalMs,
+    probeTimeoutMs,
+    clock,
+    log,
+    tickMs: options.healthTickMs,
+  });
+  const { server, port } = await serveMaster(master, registry, { intervalMs, log }, config.listen);
+  monitor.start();
+
+  // Probe every cached node at once rather than wait for heartbeats.
+  const rebuilt = monitor.probeAll(
+    cached.map((n) => n.name),
+    true,
+  );
+  log.info({ listen: config.listen, port, cached: cached.length, intervalMs }, 'master started');
 
   return {
     master,
+    registry,
+    monitor,
     port,
+    rebuilt,
     async close() {
+      monitor.close();
       await server.shutdown();
-      nodes.close();
+      agents.close();
+      await cache.flush();
       log.info('master stopped');
     },
   };

@@ -1,24 +1,29 @@
-// The master's operations: find where a service runs, forward to that node's agent, and
-// report every step.
+// The master's operations for the CLI: deploy through placement, forward the others to the node
+// that runs the service, and report the fleet. One operation per service at a time.
 import {
   NodeHealth,
-  NodeStatus,
-  StepStatus,
   type LogChunk,
   type NodeError,
+  type NodeStatus,
   type ServiceSpec,
   type ServiceStatus,
   type Step,
 } from '@mcp/proto';
 import { validateServiceSpec } from '@mcp/scheduler';
+import AsyncLock from 'async-lock';
 import type { Logger } from 'pino';
 
-import { AgentCallError, NoTargetError, ServiceNotFoundError, UnknownNodeError } from './errors.js';
-import AsyncLock from 'async-lock';
-import type { Nodes } from './nodes.js';
+import { agentRpc, type AgentClient, type Agents } from './agents.js';
+import type { Clock } from './clock.js';
+import { deployService, type DeployOutcome } from './deploy.js';
+import { agentCallError, ServiceNotFoundError, UnknownNodeError } from './errors.js';
+import { eachLimit } from './limit.js';
+import type { Locator } from './locate.js';
+import type { NodeRegistry } from './registry.js';
 
-const STATUS_DEADLINE_MS = 10_000;
-const PROBE_DEADLINE_MS = 5_000;
+/** Deadline of a Status call to a healthy node while listing, in milliseconds. */
+const LIST_DEADLINE_MS = 10_000;
+const STATUS = agentRpc('status');
 
 export interface MasterOutcome {
   steps: Step[];
@@ -26,31 +31,28 @@ export interface MasterOutcome {
   node: string;
 }
 
-function step(name: string, node: string, detail: string): Step {
-  return { name, status: StepStatus.STEP_STATUS_OK, detail, error: '', node };
+/** What the master works with. */
+export interface MasterContext {
+  registry: NodeRegistry;
+  agents: Agents;
+  locator: Locator;
+  clock: Clock;
+  /** A node silent for this long gets no placements (3 heartbeat intervals). */
+  staleAfterMs: number;
+  /** Deadline of a Status call to an unhealthy node, in milliseconds. */
+  probeTimeoutMs: number;
+  log: Logger;
 }
 
 export class Master {
   private readonly lock = new AsyncLock({ maxPending: 100 });
 
-  constructor(
-    readonly nodes: Nodes,
-    readonly log: Logger,
-  ) {}
+  constructor(private readonly ctx: MasterContext) {}
 
   /** Places and deploys a service; `dryRun` reports the placement only. */
-  deploy(spec: ServiceSpec, dryRun: boolean): Promise<MasterOutcome> {
+  deploy(spec: ServiceSpec, dryRun: boolean): Promise<DeployOutcome> {
     validateServiceSpec(spec);
-    return this.lock.acquire(spec.name, async () => {
-      const node = this.place(spec);
-      const placement = step('placement', node, `node '${node}' named by the definition`);
-      if (dryRun) return { steps: [placement], node };
-
-      const log = this.log.child({ service: spec.name, node });
-      log.info('deploying');
-      const out = await this.nodes.call(node, 'Deploy', (c) => c.deploy({ spec }));
-      return { steps: [placement, ...out.steps], service: out.service, node };
-    });
+    return this.lock.acquire(spec.name, () => deployService(this.ctx, spec, dryRun));
   }
 
   stop(name: string): Promise<MasterOutcome> {
@@ -65,34 +67,60 @@ export class Master {
     return this.onNode(name, 'Restart', (c) => c.restart({ service: name }));
   }
 
+  /** Removes a service from every node that runs it. */
   undeploy(name: string): Promise<MasterOutcome> {
-    return this.onNode(name, 'Undeploy', (c) => c.undeploy({ service: name }));
+    return this.lock.acquire(name, async () => {
+      const nodes = await this.ctx.locator.find(name);
+      if (nodes.length === 0) throw new ServiceNotFoundError(name);
+
+      const steps: Step[] = [];
+      for (const node of nodes) {
+        this.ctx.log.info({ service: name, node }, 'undeploy requested');
+        const out = await this.ctx.agents.call(node, 'Undeploy', (c) =>
+          c.undeploy({ service: name }),
+        );
+        this.ctx.registry.reserve(node, name, undefined);
+        this.ctx.registry.settle(node, name);
+        steps.push(...out.steps);
+      }
+      return { steps, node: nodes.join(',') };
+    });
   }
 
-  /** Every service on every node (or one node), with the nodes that did not answer. */
+  /**
+   * Every service on every known node (or one node), asked live, healthy nodes or not; the nodes
+   * that did not answer are in `errors`.
+   */
   async list(only: string): Promise<{ services: ServiceStatus[]; errors: NodeError[] }> {
-    if (only && !this.nodes.has(only)) throw new UnknownNodeError(only, this.nodes.names());
-    const names = only ? [only] : this.nodes.names();
-    const answers = await Promise.allSettled(
-      names.map((n) =>
-        this.nodes.call(n, 'Status', (c) =>
-          c.status({ service: '' }, { signal: AbortSignal.timeout(STATUS_DEADLINE_MS) }),
-        ),
-      ),
-    );
+    const { registry, agents } = this.ctx;
+    if (only && !registry.get(only)) throw new UnknownNodeError(only, registry.names());
+    const names = (only ? [only] : registry.names()).filter((n) => agents.implements(n, STATUS));
+
     const services: ServiceStatus[] = [];
     const errors: NodeError[] = [];
-    answers.forEach((a, i) => {
-      if (a.status === 'fulfilled') services.push(...a.value.services);
-      else errors.push({ node: names[i] ?? '', error: (a.reason as Error).message });
+    await eachLimit(names, 32, async (node) => {
+      const healthy = registry.get(node)?.health !== NodeHealth.NODE_HEALTH_UNHEALTHY;
+      const deadline = healthy ? LIST_DEADLINE_MS : this.ctx.probeTimeoutMs;
+      try {
+        const out = await agents.call(
+          node,
+          'Status',
+          (c, signal) => c.status({ service: '' }, { signal }),
+          { timeoutMs: deadline },
+        );
+        services.push(...out.services);
+      } catch (err) {
+        errors.push({ node, error: (err as Error).message });
+      }
     });
     services.sort((a, b) => a.name.localeCompare(b.name) || a.node.localeCompare(b.node));
+    errors.sort((a, b) => a.node.localeCompare(b.node));
     return { services, errors };
   }
 
   async status(name: string): Promise<ServiceStatus> {
     const node = await this.locate(name);
-    const out = await this.nodes.call(node, 'Status', (c) => c.status({ service: name }));
+    const out = await this.ctx.agents.call(node, 'Status', (c) => c.status({ service: name }));
     const found = out.services[0];
     if (!found) throw new ServiceNotFoundError(name);
     return found;
@@ -103,67 +131,37 @@ export class Master {
     signal: AbortSignal,
   ): AsyncGenerator<LogChunk> {
     const node = await this.locate(req.service);
-    const client = this.nodes.client(node);
+    const client = this.ctx.agents.client(node);
     try {
       for await (const r of client.logs(req, { signal })) if (r.chunk) yield r.chunk;
     } catch (err) {
       if (signal.aborted) return;
-      throw err instanceof AgentCallError ? err : this.nodes.callError(node, 'Logs', err);
+      throw agentCallError(node, 'Logs', err);
     }
   }
 
-  /** Every configured node, health taken from a HealthCheck probe of its agent. */
-  async nodeStatuses(): Promise<NodeStatus[]> {
-    const names = this.nodes.names();
-    const probes = await Promise.allSettled(
-      names.map((n) =>
-        this.nodes.call(n, 'HealthCheck', (c) =>
-          c.healthCheck({}, { signal: AbortSignal.timeout(PROBE_DEADLINE_MS) }),
-        ),
-      ),
-    );
-    return names.map((name, i) => {
-      const probe = probes[i];
-      const ok = probe?.status === 'fulfilled' ? probe.value : undefined;
-      return NodeStatus.fromPartial({
-        info: {
-          name,
-          agentAddress: this.nodes.address(name),
-          version: ok?.version ?? '',
-          rpcs: ok?.rpcs ?? [],
-        },
-        usage: { containers: ok?.containers ?? 0 },
-        health: ok ? NodeHealth.NODE_HEALTH_HEALTHY : NodeHealth.NODE_HEALTH_UNHEALTHY,
-        lastSeenMs: ok ? Date.now() : 0,
-        healthError: probe?.status === 'rejected' ? (probe.reason as Error).message : '',
-      });
-    });
+  /** Every registered node with its health and last report. */
+  nodeStatuses(): NodeStatus[] {
+    return this.ctx.registry.statuses();
   }
 
-  /** The node a new deploy goes to: the one the definition names. */
-  private place(spec: ServiceSpec): string {
-    if (!spec.node) throw new NoTargetError(spec.name, this.nodes.names());
-    if (!this.nodes.has(spec.node)) throw new UnknownNodeError(spec.node, this.nodes.names());
-    return spec.node;
-  }
-
-  /** The node that runs a service, asking every agent. */
+  /** The node that runs a service: the first of those that do. */
   private async locate(name: string): Promise<string> {
-    const { services } = await this.list('');
-    const found = services.find((s) => s.name === name);
-    if (!found) throw new ServiceNotFoundError(name);
-    return found.node;
+    const nodes = await this.ctx.locator.find(name);
+    const node = nodes[0];
+    if (node === undefined) throw new ServiceNotFoundError(name);
+    return node;
   }
 
   private onNode(
     name: string,
     method: string,
-    fn: (c: ReturnType<Nodes['client']>) => Promise<{ steps: Step[]; service?: ServiceStatus }>,
+    fn: (c: AgentClient) => Promise<{ steps: Step[]; service?: ServiceStatus }>,
   ): Promise<MasterOutcome> {
     return this.lock.acquire(name, async () => {
       const node = await this.locate(name);
-      this.log.info({ service: name, node }, `${method.toLowerCase()} requested`);
-      const out = await this.nodes.call(node, method, fn);
+      this.ctx.log.info({ service: name, node }, `${method.toLowerCase()} requested`);
+      const out = await this.ctx.agents.call(node, method, fn);
       return { steps: out.steps, service: out.service, node };
     });
   }

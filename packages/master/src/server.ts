@@ -1,5 +1,7 @@
-// The gRPC face of the master: MasterService from @mcp/proto.
+// The gRPC face of the master: MasterService for the CLI and FleetService for the agents, on
+// one server at one listen address.
 import {
+  FleetServiceDefinition,
   MasterServiceDefinition,
   type LogsResponse,
   type MasterServiceImplementation,
@@ -7,7 +9,9 @@ import {
 import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
 
 import { toServerError } from './errors.js';
+import { fleetService, type FleetServiceOptions } from './fleet-service.js';
 import type { Master, MasterOutcome } from './master.js';
+import type { NodeRegistry } from './registry.js';
 
 function requireName(value: string, field = 'service'): string {
   if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
@@ -34,7 +38,7 @@ export function masterService(master: Master): MasterServiceImplementation {
       guard(async () => {
         if (!req.spec) throw new ServerError(Status.INVALID_ARGUMENT, 'spec: required');
         const o = await master.deploy(req.spec, req.dryRun);
-        return { steps: o.steps, service: o.service, node: o.node };
+        return { steps: o.steps, service: o.service, node: o.node, placement: o.placement };
       }),
     stop: (req) => guard(async () => pack(await master.stop(requireName(req.service)))),
     start: (req) => guard(async () => pack(await master.start(requireName(req.service)))),
@@ -45,7 +49,7 @@ export function masterService(master: Master): MasterServiceImplementation {
     status: (req) =>
       guard(async () => ({ service: await master.status(requireName(req.service)) })),
     logs: (req, ctx) => logs(master, req, ctx),
-    listNodes: () => guard(async () => ({ nodes: await master.nodeStatuses() })),
+    listNodes: () => guard(() => Promise.resolve({ nodes: master.nodeStatuses() })),
   };
 }
 
@@ -63,12 +67,16 @@ async function* logs(
   }
 }
 
+/** Serves both services; resolves with the port bound (useful with port 0). */
 export async function serveMaster(
   master: Master,
+  registry: NodeRegistry,
+  fleet: FleetServiceOptions,
   listen: string,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer();
   server.add(MasterServiceDefinition, masterService(master));
+  server.add(FleetServiceDefinition, fleetService(registry, fleet));
   const port = await server.listen(listen);
   return { server, port };
 }

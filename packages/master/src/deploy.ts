@@ -1,0 +1,150 @@
+// Deploy across the fleet: find where the service runs, stay there when that node still
+// satisfies the target, otherwise let the scheduler place it; count the placement at once, call
+// the agent, and when the service moved, remove it from the node it left.
+import {
+  NodeHealth,
+  StepStatus,
+  type PlacementResult,
+  type ServiceSpec,
+  type ServiceStatus,
+  type Step,
+} from '@mcp/proto';
+import { AmbiguousTargetError, assertPlaced, place, serviceResources } from '@mcp/scheduler';
+import type { Logger } from 'pino';
+
+import type { Agents } from './agents.js';
+import type { Clock } from './clock.js';
+import { NodeUnhealthyError } from './errors.js';
+import type { Locator } from './locate.js';
+import { placementDetail, specTargetText } from './placement-text.js';
+import type { NodeRegistry } from './registry.js';
+import { fleetSnapshot } from './snapshot.js';
+
+/** What a deploy did. */
+export interface DeployOutcome {
+  steps: Step[];
+  service?: ServiceStatus;
+  /** The node the service runs on (or would, for a dry run). */
+  node: string;
+  /** The scheduler's decision; absent for a redeploy in place. */
+  placement?: PlacementResult;
+}
+
+/** What the deployer works with. */
+export interface DeployContext {
+  registry: NodeRegistry;
+  agents: Agents;
+  locator: Locator;
+  clock: Clock;
+  /** A node silent for this long gets no placements (3 heartbeat intervals). */
+  staleAfterMs: number;
+  log: Logger;
+}
+
+function step(name: string, node: string, detail: string, error = ''): Step {
+  const status = error ? StepStatus.STEP_STATUS_FAILED : StepStatus.STEP_STATUS_OK;
+  return { name, status, detail, error, node };
+}
+
+/** Deploys one service; the caller holds the service's lock. */
+export async function deployService(
+  ctx: DeployContext,
+  spec: ServiceSpec,
+  dryRun: boolean,
+): Promise<DeployOutcome> {
+  const running = await ctx.locator.find(spec.name);
+  const isPool = targetIsPool(ctx.registry, spec);
+  const stay = running.find((node) => satisfies(ctx.registry, spec.node, isPool, node));
+
+  // Stay: a redeploy in place on the node that runs it.
+  if (stay !== undefined) {
+    const record = ctx.registry.get(stay);
+    if (record?.health === NodeHealth.NODE_HEALTH_UNHEALTHY) {
+      throw new NodeUnhealthyError(spec.name, stay, record.healthError);
+    }
+    const target = specTargetText(spec.node, isPool);
+    const detail = `runs on '${stay}', which satisfies the target (${target}): redeploy in place`;
+    const placed = step('placement', stay, detail);
+    if (dryRun) return { steps: [placed], node: stay };
+    return run(ctx, spec, stay, running, placed, undefined);
+  }
+
+  // Place: the scheduler chooses from the registry's snapshot, and the choice is counted in the
+  // registry before anything else runs, so a concurrent deploy of another service sees it.
+  const now = ctx.clock.now();
+  const placement = place(spec, fleetSnapshot(ctx.registry, now, ctx.staleAfterMs));
+  const node = assertPlaced(placement);
+  const from = running.length > 0 ? `moving from ${running.map((n) => `'${n}'`).join(', ')}: ` : '';
+  const placed = step('placement', node, from + placementDetail(placement));
+  if (dryRun) return { steps: [placed], node, placement };
+  return run(ctx, spec, node, running, placed, placement);
+}
+
+async function run(
+  ctx: DeployContext,
+  spec: ServiceSpec,
+  node: string,
+  running: readonly string[],
+  placed: Step,
+  placement: PlacementResult | undefined,
+): Promise<DeployOutcome> {
+  const log = ctx.log.child({ service: spec.name, node });
+  ctx.registry.reserve(node, spec.name, serviceResources(spec));
+  log.info({ running, moving: !running.includes(node) }, 'deploying');
+
+  let out;
+  try {
+    out = await ctx.agents.call(node, 'Deploy', (c) => c.deploy({ spec }));
+  } catch (err) {
+    ctx.registry.release(node, spec.name);
+    throw err;
+  }
+  ctx.registry.settle(node, spec.name);
+
+  // Leave the nodes the service moved from, now that it runs on the new one.
+  const steps = [placed, ...out.steps];
+  for (const old of running.filter((n) => n !== node)) {
+    steps.push(await leave(ctx, spec.name, old, node, log));
+  }
+  return { steps, service: out.service, node, placement };
+}
+
+/** Undeploys a service from a node it moved away from; a failure is a failed step. */
+async function leave(
+  ctx: DeployContext,
+  service: string,
+  old: string,
+  node: string,
+  log: Logger,
+): Promise<Step> {
+  const detail = `removed from '${old}' after the deploy on '${node}'`;
+  try {
+    await ctx.agents.call(old, 'Undeploy', (c) => c.undeploy({ service }));
+    ctx.registry.reserve(old, service, undefined);
+    ctx.registry.settle(old, service);
+    log.info({ from: old }, 'service left its previous node');
+    return step('undeploy', old, detail);
+  } catch (err) {
+    log.error({ from: old, err }, 'service not removed from its previous node');
+    const stuck = `still runs on '${old}' as well; deploy again to retry the removal`;
+    return step('undeploy', old, stuck, (err as Error).message);
+  }
+}
+
+/** Whether the service's `node` field names a pool some node declares (and no node). */
+function targetIsPool(registry: NodeRegistry, spec: ServiceSpec): boolean {
+  if (spec.node === '') return false;
+  let isPool = false;
+  for (const record of registry.records()) {
+    if (record.info.pools.includes(spec.node)) isPool = true;
+  }
+  if (isPool && registry.get(spec.node)) throw new AmbiguousTargetError(spec.name, spec.node);
+  return isPool;
+}
+
+/** Whether a node satisfies a target: the node named, a node of the pool named, or any. */
+function satisfies(registry: NodeRegistry, target: string, isPool: boolean, node: string): boolean {
+  if (target === '') return true;
+  if (!isPool) return target === node;
+  return registry.get(node)?.info.pools.includes(target) ?? false;
+}
