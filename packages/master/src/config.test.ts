@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { loadMasterConfig } from './config.js';
+
+function file(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'mcp-master-config-')), 'master.toml');
+  writeFileSync(path, text);
+  return path;
+}
+
+const BASE = 'listen = "127.0.0.1:7400"\nstate_dir = "/tmp/mcp-master"\n';
+
+describe('loadMasterConfig', () => {
+  it('loadMasterConfig fills the documented defaults', () => {
+    expect(loadMasterConfig(file(BASE))).toEqual({
+      listen: '127.0.0.1:7400',
+      stateDir: '/tmp/mcp-master',
+      logLevel: 'info',
+      heartbeatIntervalMs: 10_000,
+      probeTimeoutMs: 5_000,
+    });
+  });
+
+  it('loadMasterConfig reads the heartbeat interval and probe timeout', () => {
+    const config = loadMasterConfig(
+      file(`${BASE}heartbeat_interval_ms = 2000\nprobe_timeout_ms = 1500\n`),
+    );
+
+    expect(config.heartbeatIntervalMs).toBe(2000);
+    expect(config.probeTimeoutMs).toBe(1500);
+  });
+
+  it('loadMasterConfig refuses the old static node list and says what replaced it', () => {
+    const path = file(`${BASE}[[nodes]]\nname = "rift"\naddress = "127.0.0.2:7443"\n`);
+
+    expect(() => loadMasterConfig(path)).toThrow(
+      `failed to load master config '${path}': nodes: no longer read; nodes join by registering`,
+    );
+  });
+
+  it.each([
+    ['an unknown key', 'colour = "blue"\n', 'Unrecognized key'],
+    [
+      'an interval that is not a number',
+      'heartbeat_interval_ms = "10s"\n',
+      'heartbeat_interval_ms:',
+    ],
+    ['an interval under 100 ms', 'heartbeat_interval_ms = 5\n', 'heartbeat_interval_ms:'],
+  ])('loadMasterConfig refuses %s', (_what, extra, message) => {
+    expect(() => loadMasterConfig(file(BASE + extra))).toThrow(message);
+  });
+});

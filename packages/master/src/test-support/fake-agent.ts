@@ -1,0 +1,228 @@
+// A tiny real agent for the master's tests: a nice-grpc AgentService on 127.0.0.1 that keeps
+// services in memory, and the membership calls (Register, Heartbeat) an agent makes. Not a mock
+// library: the master talks to it over the network like to the real agent.
+import {
+  AgentServiceDefinition,
+  FleetServiceDefinition,
+  NodeRole,
+  StepStatus,
+  type AgentServiceImplementation,
+  type HeartbeatResponse,
+  type NodeInfo,
+  type NodeUsage,
+  type Resources,
+  type ServiceSpec,
+  type ServiceStatus,
+} from '@mcp/proto';
+import { serviceResources } from '@mcp/scheduler';
+import {
+  createChannel,
+  createClient,
+  createServer,
+  ServerError,
+  Status,
+  type Server,
+} from 'nice-grpc';
+
+const GI = 2 ** 30;
+
+/** How a fake agent looks to the master. */
+export interface FakeAgentOptions {
+  name: string;
+  /** Default: compute. */
+  roles?: NodeRole[];
+  pools?: string[];
+  /** Default amd64. */
+  arch?: string;
+  /** Default 4000 millicores, 4 GiB memory, 100 GiB disk. */
+  capacity?: Partial<Resources>;
+  /** Milliseconds each Deploy takes. Default 0. */
+  deployDelayMs?: number;
+  /** Where calls are recorded as `<node>:<method>:<service>`, shared between agents. */
+  events?: string[];
+}
+
+export class FakeAgent {
+  readonly services = new Map<string, ServiceSpec>();
+  readonly events: string[];
+  /** While true, HealthCheck and Status never answer (a node cut off, not stopped). */
+  hang = false;
+  healthChecks = 0;
+  private server: Server | undefined;
+  private constructor(
+    readonly options: FakeAgentOptions,
+    public port: number,
+  ) {
+    this.events = options.events ?? [];
+  }
+
+  static async start(options: FakeAgentOptions): Promise<FakeAgent> {
+    const agent = new FakeAgent(options, 0);
+    await agent.listen();
+    return agent;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get edge(): boolean {
+    return this.options.roles?.includes(NodeRole.NODE_ROLE_EDGE) ?? false;
+  }
+
+  /** Stops answering: the port refuses connections. */
+  async stop(): Promise<void> {
+    this.server?.forceShutdown();
+    this.server = undefined;
+    await Promise.resolve();
+  }
+
+  /** Answers again on the same port. */
+  async listen(): Promise<void> {
+    const server = createServer();
+    server.add(AgentServiceDefinition, this.implementation());
+    this.port = await server.listen(`127.0.0.1:${this.port}`);
+    this.server = server;
+  }
+
+  info(): NodeInfo {
+    const methods = this.edge ? ['HealthCheck'] : ['HealthCheck', 'Status', 'Deploy', 'Undeploy'];
+    return {
+      name: this.name,
+      roles: this.options.roles ?? [NodeRole.NODE_ROLE_COMPUTE],
+      address: '127.0.0.1',
+      agentAddress: this.address,
+      arch: this.options.arch ?? 'amd64',
+      os: 'debian',
+      pools: this.options.pools ?? [],
+      version: 'test',
+      rpcs: methods.map((m) => `${AgentServiceDefinition.fullName}/${m}`),
+      capacity: this.capacity(),
+      reserved: { cpuMillis: 0, memoryBytes: 0, diskBytes: 0 },
+    };
+  }
+
+  /** Free is capacity less what the services here asked for. */
+  usage(): NodeUsage {
+    const cap = this.capacity();
+    const free = { ...cap };
+    const services = [...this.services.values()].map((spec) => {
+      const resources = serviceResources(spec);
+      free.cpuMillis -= resources.cpuMillis;
+      free.memoryBytes -= resources.memoryBytes;
+      free.diskBytes -= resources.diskBytes;
+      return { service: spec.name, resources };
+    });
+    return { free, containers: this.services.size, services, measuredAtMs: Date.now() };
+  }
+
+  /** Registers with the master, as the membership loop does at start. */
+  async register(master: string): Promise<number> {
+    const channel = createChannel(master);
+    try {
+      const fleet = createClient(FleetServiceDefinition, channel);
+      const out = await fleet.register({ node: this.info(), usage: this.usage() });
+      return out.heartbeatIntervalMs;
+    } finally {
+      channel.close();
+    }
+  }
+
+  /** Sends one heartbeat; registers again when the master asks. */
+  async heartbeat(master: string): Promise<HeartbeatResponse> {
+    const channel = createChannel(master);
+    try {
+      const fleet = createClient(FleetServiceDefinition, channel);
+      const out = await fleet.heartbeat({ node: this.name, usage: this.usage() });
+      if (out.registerAgain) await this.register(master);
+      return out;
+    } finally {
+      channel.close();
+    }
+  }
+
+  private capacity(): Resources {
+    const c = this.options.capacity ?? {};
+    return {
+      cpuMillis: c.cpuMillis ?? 4000,
+      memoryBytes: c.memoryBytes ?? 4 * GI,
+      diskBytes: c.diskBytes ?? 100 * GI,
+    };
+  }
+
+  private status(spec: ServiceSpec): ServiceStatus {
+    return { name: spec.name, node: this.name, active: true, components: [], deployedAtMs: 0 };
+  }
+
+  private find(service: string): ServiceSpec {
+    const spec = this.services.get(service);
+    if (!spec) throw new ServerError(Status.NOT_FOUND, `no service '${service}'`);
+    return spec;
+  }
+
+  private implementation(): AgentServiceImplementation {
+    const ok = (name: string, detail: string) => ({
+      name,
+      status: StepStatus.STEP_STATUS_OK,
+      detail,
+      error: '',
+      node: this.name,
+    });
+    const never = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () =>
+          reject(new ServerError(Status.CANCELLED, 'the caller gave up')),
+        ),
+      );
+    const record = (method: string, service: string) =>
+      this.events.push(`${this.name}:${method}:${service}`);
+
+    return {
+      healthCheck: async (_req, ctx) => {
+        this.healthChecks++;
+        if (this.hang) await never(ctx.signal);
+        const rpcs = this.info().rpcs;
+        return {
+          node: this.name,
+          version: 'test',
+          runtimeOk: true,
+          runtimeVersion: '',
+          containers: this.services.size,
+          rpcs,
+        };
+      },
+      status: async (req, ctx) => {
+        if (this.edge) throw new ServerError(Status.UNIMPLEMENTED, 'edge node');
+        if (this.hang) await never(ctx.signal);
+        if (req.service) return { services: [this.status(this.find(req.service))] };
+        return { services: [...this.services.values()].map((s) => this.status(s)) };
+      },
+      deploy: async (req) => {
+        const spec = req.spec;
+        if (!spec || this.edge) throw new ServerError(Status.FAILED_PRECONDITION, 'no');
+        record('deploy', spec.name);
+        await new Promise((r) => setTimeout(r, this.options.deployDelayMs ?? 0));
+        this.services.set(spec.name, spec);
+        return { steps: [ok('containers', 'started')], service: this.status(spec) };
+      },
+      undeploy: (req) => {
+        this.find(req.service);
+        record('undeploy', req.service);
+        this.services.delete(req.service);
+        return Promise.resolve({ steps: [ok('containers', 'removed')] });
+      },
+      stop: (req) => Promise.resolve({ steps: [], service: this.status(this.find(req.service)) }),
+      start: (req) => Promise.resolve({ steps: [], service: this.status(this.find(req.service)) }),
+      restart: (req) =>
+        Promise.resolve({ steps: [], service: this.status(this.find(req.service)) }),
+      // eslint-disable-next-line require-yield
+      logs: async function* () {
+        return;
+      },
+    };
+  }
+}
