@@ -189,7 +189,7 @@ describe('formatSteps', () => {
   });
 
   it('formatOutcome prints the same steps and containers from the JSON as from the message', () => {
-    const res: DeployResponse = { steps, service: mcq, node: 'rift' };
+    const res: DeployResponse = { steps, service: mcq, node: 'rift', placement: undefined };
 
     const back = DeployResponse.fromJSON(JSON.parse(formatJson(DeployResponse.toJSON(res))));
 

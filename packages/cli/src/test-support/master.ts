@@ -1,5 +1,6 @@
 // A small, real MasterService for tests: a nice-grpc server on 127.0.0.1 port 0 that keeps
-// deployed services in memory, so the CLI is exercised over a real connection.
+// deployed services in memory and places them with the real scheduler on a fixed fleet, so the
+// CLI is exercised over a real connection.
 import { EventEmitter } from 'node:events';
 
 import {
@@ -9,12 +10,22 @@ import {
   type LogChunk,
   type MasterServiceImplementation,
   type NodeError,
+  type NodeStatus,
+  type PlacementResult,
   type ServiceSpec,
   type ServiceStatus,
   type Step,
 } from '@mcp/proto';
-import { imageVersion } from '@mcp/scheduler';
+import {
+  assertPlaced,
+  imageVersion,
+  NoFeasibleNodeError,
+  place,
+  SchedulerError,
+} from '@mcp/scheduler';
 import { createServer, ServerError, Status } from 'nice-grpc';
+
+import { seenAt, snapshotOf, testNodes } from './fleet.js';
 
 /** What the fake master saw and what it answers with. */
 export interface FakeMasterState {
@@ -33,6 +44,10 @@ export interface FakeMasterState {
   listError: ServerError | undefined;
   /** Every ListServicesRequest node received. */
   listedNodes: string[];
+  /** The fleet ListNodes reports and deploys are placed on; see testNodes(). */
+  nodes: NodeStatus[];
+  /** Every message a Deploy was refused with, in order. */
+  refusals: string[];
 }
 
 export interface FakeMaster {
@@ -103,12 +118,13 @@ function implementation(state: FakeMasterState) {
       const spec = req.spec;
       if (!spec) throw new ServerError(Status.INVALID_ARGUMENT, 'spec: required');
       state.deployed.push(spec);
-      const placement = step('placement', spec.node, `node '${spec.node}'`, state.failSteps);
-      if (req.dryRun) return { steps: [placement], node: spec.node };
-      const service = statusOf(spec);
+      const { placement, node } = placed(spec, state.nodes, state.refusals);
+      const chosen = step('placement', node, `node '${node}'`, state.failSteps);
+      if (req.dryRun) return { steps: [chosen], node, placement };
+      const service = statusOf({ ...spec, node });
       state.services.set(spec.name, service);
-      const run = step('containers', spec.node, 'started 1 container', state.failSteps);
-      return { steps: [placement, run], service, node: spec.node };
+      const run = step('containers', node, 'started 1 container', state.failSteps);
+      return { steps: [chosen, run], service, node, placement };
     },
     stop: async (req) => lifecycle(req.service, 'stop'),
     start: async (req) => lifecycle(req.service, 'start'),
@@ -125,6 +141,7 @@ function implementation(state: FakeMasterState) {
       return { services, errors: state.nodeErrors };
     },
     status: async (req) => ({ service: find(req.service) }),
+    listNodes: async () => ({ nodes: seenAt(state.nodes, Date.now()) }),
     logs: async function* (req, ctx) {
       find(req.service);
       for (const chunk of state.logChunks) yield { chunk };
@@ -134,6 +151,25 @@ function implementation(state: FakeMasterState) {
     },
   };
   return impl;
+}
+
+/** The scheduler's placement on the fleet now; nothing fits is FAILED_PRECONDITION. */
+function placed(
+  spec: ServiceSpec,
+  nodes: NodeStatus[],
+  refusals: string[],
+): { placement: PlacementResult; node: string } {
+  const now = Date.now();
+  try {
+    const placement = place(spec, snapshotOf(seenAt(nodes, now), now));
+    return { placement, node: assertPlaced(placement) };
+  } catch (err) {
+    if (!(err instanceof SchedulerError)) throw err;
+    refusals.push(err.message);
+    const status =
+      err instanceof NoFeasibleNodeError ? Status.FAILED_PRECONDITION : Status.INVALID_ARGUMENT;
+    throw new ServerError(status, err.message);
+  }
 }
 
 /** Starts a fake master on 127.0.0.1, port 0. */
@@ -151,6 +187,8 @@ export async function startFakeMaster(): Promise<FakeMaster> {
     failSteps: new Set(),
     listError: undefined,
     listedNodes: [],
+    nodes: testNodes(),
+    refusals: [],
   };
 
   const server = createServer();
