@@ -1,6 +1,14 @@
 // The public surface of @mcp/cli, for command plugins (agent, node, route, edge, or an
-// operator's own): the base command, config, the master client, definitions and printing.
-export { McpCommand, jsonFlag, serviceArg } from './lib/command.js';
+// operator's own): the base command, config, the master and agent clients, definitions and
+// printing.
+export {
+  McpCommand,
+  directFlag,
+  directNodeFlag,
+  jsonFlag,
+  serviceArg,
+  type TargetFlags,
+} from './lib/command.js';
 export {
   configPath,
   loadConfig,
@@ -11,12 +19,13 @@ export {
 } from './lib/config.js';
 export {
   connectMaster,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  transportReason,
   type ConnectOptions,
   type MasterClient,
   type MasterConnection,
 } from './lib/client.js';
+export { connectAgent, type AgentClient, type AgentConnection } from './lib/agent-client.js';
+export { DEFAULT_CONNECT_TIMEOUT_MS, transportReason, type Connection } from './lib/transport.js';
+export { agentTarget, masterTarget, type ServiceTarget } from './lib/target.js';
 export {
   definitionFile,
   isDefinitionPath,
@@ -24,15 +33,21 @@ export {
   type Definition,
 } from './lib/definitions.js';
 export {
+  AgentCallError,
+  AgentUnreachableError,
   CliError,
   ConfigError,
   ConfigNotFoundError,
   DefinitionNotFoundError,
+  DIRECT_COMMANDS,
+  DirectNodeError,
   isAbortError,
   MasterCallError,
   MasterUnreachableError,
+  ServiceNotFoundError,
   type CliErrorCode,
   type ConfigSource,
+  type DirectHint,
 } from './lib/errors.js';
 export { interruption, writeChunk, type LogSink } from './lib/output.js';
 export {
@@ -47,6 +62,7 @@ export {
   formatServices,
   formatSteps,
   formatUptime,
+  serviceJson,
   stepResult,
   table,
 } from './lib/print.js';

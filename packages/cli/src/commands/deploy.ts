@@ -1,7 +1,7 @@
 import { DeployResponse } from '@mcp/proto';
 import { Args, Flags } from '@oclif/core';
 
-import { McpCommand, jsonFlag } from '../lib/command.js';
+import { McpCommand, directFlag, directNodeFlag, jsonFlag } from '../lib/command.js';
 import { readDefinition } from '../lib/definitions.js';
 import { anyFailed, formatJson, formatOutcome } from '../lib/print.js';
 
@@ -13,6 +13,7 @@ export default class Deploy extends McpCommand {
   static override examples = [
     '<%= config.bin %> deploy mcq',
     '<%= config.bin %> deploy ./mcq.toml --dry-run',
+    '<%= config.bin %> deploy mcq --direct -n rift',
   ];
   static override args = {
     service: Args.string({
@@ -21,16 +22,31 @@ export default class Deploy extends McpCommand {
     }),
   };
   static override flags = {
-    'dry-run': Flags.boolean({ description: 'Report the placement only; no node is touched.' }),
+    'dry-run': Flags.boolean({
+      description: 'Report the placement only; no node is touched.',
+      exclusive: ['direct'],
+    }),
     json: jsonFlag,
+    direct: directFlag,
+    node: directNodeFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Deploy);
     const config = await this.loadConfig(flags.config);
     const { spec } = await readDefinition(args.service, config);
+    const target = this.target(config, flags);
 
-    const res = await this.master(config).deploy({ spec, dryRun: flags['dry-run'] });
+    // The agent deploys where it is told; say so when the definition names another node.
+    const named = config.nodes.some((n) => n.name === spec.node);
+    if (target.node && named && spec.node !== target.node) {
+      this.logToStderr(
+        `Warning: the definition of '${spec.name}' targets node '${spec.node}'; ` +
+          `deploying to '${target.node}' as -n says`,
+      );
+    }
+
+    const res = await target.deploy(spec, flags['dry-run']);
 
     if (flags.json) this.log(formatJson(DeployResponse.toJSON(res)));
     else this.log(formatOutcome(res.steps, res.service, Date.now()));

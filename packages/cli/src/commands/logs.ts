@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 
-import { McpCommand, serviceArg } from '../lib/command.js';
+import { McpCommand, directFlag, directNodeFlag, serviceArg } from '../lib/command.js';
 import { isAbortError } from '../lib/errors.js';
 import { interruption, writeChunk } from '../lib/output.js';
 
@@ -12,6 +12,7 @@ export default class Logs extends McpCommand {
   static override examples = [
     '<%= config.bin %> logs mcq',
     '<%= config.bin %> logs mcq -c web -f -t 100',
+    '<%= config.bin %> logs mcq --direct -n rift',
   ];
   static override args = { service: serviceArg };
   static override flags = {
@@ -26,12 +27,14 @@ export default class Logs extends McpCommand {
       default: 0,
       description: 'Only the last N lines of each component; 0 for all.',
     }),
+    direct: directFlag,
+    node: directNodeFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Logs);
     const config = await this.loadConfig(flags.config);
-    const master = this.master(config);
+    const target = this.target(config, flags);
     const interrupted = interruption();
 
     const request = {
@@ -41,7 +44,7 @@ export default class Logs extends McpCommand {
       tail: flags.tail,
     };
     try {
-      for await (const { chunk } of master.logs(request, { signal: interrupted.signal })) {
+      for await (const { chunk } of target.logs(request, interrupted.signal)) {
         if (chunk) await writeChunk(chunk, process, interrupted.signal);
       }
     } catch (err) {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-import { ListServicesResponse } from '@mcp/proto';
+import { ListServicesResponse, NodeError, ServiceStatus } from '@mcp/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeHome, runCli, type CliHome } from '../test-support/cli.js';
@@ -94,10 +94,39 @@ describe('mcp ps', () => {
         `Error: failed to reach the master at 127.0.0.1:${port}: connection refused`,
       );
       expect(err).toContain('master is unreachable');
+      expect(err).toContain("ask one node's agent: mcp ps --direct -n <node>");
       expect(err).not.toMatch(/\n\s+at /);
       expect(r.stdout.toString()).toBe('');
     } finally {
       await closed.remove();
     }
+  });
+});
+
+describe('mcp status with nodes that did not answer', () => {
+  it('mcp status prints the nodes that did not answer as warnings, and --json carries them', async () => {
+    const text = await runCli(home, ['status', 'web']);
+    const json = await runCli(home, ['status', 'web', '--json']);
+
+    expect(text.code).toBe(0);
+    expect(text.stdout.toString()).toContain('service   web\nnode      rift\n');
+    expect(text.stderr.toString()).toBe(
+      "Warning: node 'hyperborea' did not answer: failed to reach node: timeout\n",
+    );
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout.toString()) as { errors?: unknown[] };
+    expect(ServiceStatus.fromJSON(parsed)).toEqual(master.state.services.get('web'));
+    expect(parsed.errors?.map((e) => NodeError.fromJSON(e))).toEqual(master.state.nodeErrors);
+  });
+
+  it('mcp status of a service no node reports says where it may run', async () => {
+    const r = await runCli(home, ['status', 'ghost']);
+
+    expect(r.code).toBe(1);
+    expect(r.stderr.toString()).toBe(
+      "Warning: node 'hyperborea' did not answer: failed to reach node: timeout\n" +
+        "Error: failed to find service 'ghost': no node reports it; " +
+        "it may run on 'hyperborea', which did not answer\n",
+    );
   });
 });

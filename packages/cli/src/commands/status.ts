@@ -1,23 +1,39 @@
-import { ServiceStatus } from '@mcp/proto';
-
-import { McpCommand, jsonFlag, serviceArg } from '../lib/command.js';
-import { formatJson, formatService } from '../lib/print.js';
+import { McpCommand, directFlag, directNodeFlag, jsonFlag, serviceArg } from '../lib/command.js';
+import { ServiceNotFoundError } from '../lib/errors.js';
+import { formatJson, formatNodeErrors, formatService, serviceJson } from '../lib/print.js';
 
 export default class Status extends McpCommand {
   static override summary = 'Show one service in detail: containers, versions and routes.';
-  static override examples = ['<%= config.bin %> status mcq'];
+  static override description =
+    'Nodes that did not answer are warnings on stderr (the service may run there); --json ' +
+    'carries them as `errors` beside the ServiceStatus fields.';
+  static override examples = [
+    '<%= config.bin %> status mcq',
+    '<%= config.bin %> status mcq --direct -n rift',
+  ];
   static override args = { service: serviceArg };
-  static override flags = { json: jsonFlag };
+  static override flags = { json: jsonFlag, direct: directFlag, node: directNodeFlag };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Status);
     const config = await this.loadConfig(flags.config);
+    const target = this.target(config, flags);
 
-    const { service } = await this.master(config).status({ service: args.service });
-    if (!service)
-      this.error(`the master sent no status for service '${args.service}'`, { exit: 1 });
+    const { services, errors } = await target.service(args.service);
+    const [service, ...copies] = services;
 
-    if (flags.json) this.log(formatJson(ServiceStatus.toJSON(service)));
-    else this.log(formatService(service, Date.now()));
+    if (flags.json) this.log(formatJson(serviceJson(service, errors)));
+    else if (service) this.log(formatService(service, Date.now()));
+    for (const line of formatNodeErrors(errors)) this.logToStderr(line);
+    for (const c of copies) {
+      this.logToStderr(`Warning: service '${c.name}' is also on node '${c.node}' (see mcp ps)`);
+    }
+    if (!service) {
+      throw new ServiceNotFoundError(
+        args.service,
+        target.node,
+        errors.map((e) => e.node),
+      );
+    }
   }
 }

@@ -1,19 +1,19 @@
 import { UndeployResponse } from '@mcp/proto';
 
-import { McpCommand, jsonFlag, serviceArg } from '../lib/command.js';
+import { McpCommand, directFlag, directNodeFlag, jsonFlag, serviceArg } from '../lib/command.js';
 import { anyFailed, formatJson, formatSteps } from '../lib/print.js';
 
 export default class Undeploy extends McpCommand {
   static override summary = "Remove a service's containers, ports and routes from its node.";
   static override examples = ['<%= config.bin %> undeploy mcq'];
   static override args = { service: serviceArg };
-  static override flags = { json: jsonFlag };
+  static override flags = { json: jsonFlag, direct: directFlag, node: directNodeFlag };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Undeploy);
     const config = await this.loadConfig(flags.config);
 
-    const res = await this.master(config).undeploy({ service: args.service });
+    const res = await this.target(config, flags).undeploy(args.service);
 
     if (flags.json) this.log(formatJson(UndeployResponse.toJSON(res)));
     else this.log(formatSteps(res.steps));

@@ -4,8 +4,9 @@ import { ServerError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startFakeMaster, statusOf, type FakeMaster } from '../test-support/master.js';
-import { connectMaster, transportReason } from './client.js';
+import { connectMaster } from './client.js';
 import { MasterCallError, MasterUnreachableError } from './errors.js';
+import { transportReason } from './transport.js';
 
 let master: FakeMaster;
 
@@ -89,6 +90,7 @@ describe('connectMaster', () => {
     );
     expect(message).toContain('master is unreachable');
     expect(message).toContain("'master' in /c/mcp.toml");
+    expect(message).toContain("talk to one node's agent with --direct -n <node>");
   });
 
   it('connectMaster gives up when no connection comes up before the connect timeout', async () => {

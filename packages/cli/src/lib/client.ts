@@ -1,117 +1,45 @@
-// The one way the CLI reaches the master. Every call goes through a middleware that turns
-// transport failures into MasterUnreachableError and status errors into MasterCallError.
+// The one way the CLI reaches the master: transport failures become MasterUnreachableError,
+// status errors MasterCallError.
 import { MasterServiceDefinition } from '@mcp/proto';
-import {
-  ClientError,
-  createChannel,
-  createClientFactory,
-  Status,
-  type CallOptions,
-  type Channel,
-  type Client,
-  type ClientMiddlewareCall,
-} from 'nice-grpc';
+import type { Client } from 'nice-grpc';
 
-import { isAbortError, MasterCallError, MasterUnreachableError } from './errors.js';
+import { MasterCallError, MasterUnreachableError, type DirectHint } from './errors.js';
+import { connect, DEFAULT_CONNECT_TIMEOUT_MS, type Connection } from './transport.js';
 
 /** A MasterService client whose errors are CliErrors. */
 export type MasterClient = Client<typeof MasterServiceDefinition>;
 
-/** A client and the channel under it; `close()` when the command is done. */
-export interface MasterConnection {
-  readonly address: string;
-  readonly client: MasterClient;
-  close(): void;
-}
+/** A master client and the channel under it; `close()` when the command is done. */
+export type MasterConnection = Connection<MasterClient>;
 
-/** Options of `connectMaster`. */
+/** Options of `connectMaster` and `connectAgent`. */
 export interface ConnectOptions {
   /** How long a call waits for the connection before giving up. Default 5000 ms. */
   connectTimeoutMs?: number;
-  /** Config file that named the master, quoted in the unreachable message. Default: none. */
+  /** Config file that named the server, quoted in the unreachable message. Default: none. */
   configFile?: string;
+  /**
+   * What the unreachable-master message suggests for working without the master. Default: the
+   * commands that take `--direct`, and no node names.
+   */
+  direct?: DirectHint;
 }
-
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-
-// grpc-js ConnectivityState values; nice-grpc re-exports the Channel type but not the enum.
-const READY = 2;
-const SHUTDOWN = 4;
 
 /** Opens a channel to the master at `host:port`. Insecure for now. */
 export function connectMaster(address: string, options: ConnectOptions = {}): MasterConnection {
-  // TODO: TLS 1.3 with the platform CA and an MCIAS bearer token (DESIGN.md section 7); until
-  // then the channel is plaintext and unauthenticated.
-  const channel = createChannel(`http://${address}`);
-  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-
-  const unreachable = (reason: string, cause?: unknown): MasterUnreachableError =>
-    new MasterUnreachableError(address, reason, { cause, configFile: options.configFile });
-
-  async function* reach<Req, Res>(
-    call: ClientMiddlewareCall<Req, Res>,
-    callOptions: CallOptions,
-  ): AsyncGenerator<Res, Res | void, undefined> {
-    const method = call.method.path.split('/').pop() ?? call.method.path;
-
-    // Connection watchdog: abort the call when no connection comes up in time.
-    const abort = new AbortController();
-    const signals = callOptions.signal ? [callOptions.signal, abort.signal] : [abort.signal];
-    let settled = false;
-    let timedOut = false;
-    void whenReady(channel, timeoutMs).then((ready) => {
-      if (ready || settled) return;
-      timedOut = true;
-      abort.abort();
-    });
-
-    try {
-      return yield* call.next(call.request, { ...callOptions, signal: AbortSignal.any(signals) });
-    } catch (err) {
-      if (timedOut) throw unreachable(`no connection within ${timeoutMs / 1000} s`, err);
-      if (isAbortError(err) || !(err instanceof ClientError)) throw err;
-      // UNAVAILABLE on a live connection is the master's own answer, not a transport failure.
-      if (err.code === Status.UNAVAILABLE && channel.getConnectivityState(false) !== READY) {
-        throw unreachable(transportReason(err.details), err);
-      }
-      throw new MasterCallError(address, method, err.code, err.details, { cause: err });
-    } finally {
-      settled = true;
-    }
-  }
-
-  const client = createClientFactory().use(reach).create(MasterServiceDefinition, channel);
-  return { address, client, close: () => channel.close() };
-}
-
-/** True once the channel is READY; false at the deadline or when the channel closes. */
-async function whenReady(channel: Channel, timeoutMs: number): Promise<boolean> {
-  const deadline = new Date(Date.now() + timeoutMs);
-  for (;;) {
-    const state = channel.getConnectivityState(true);
-    if (state === READY) return true;
-    if (state === SHUTDOWN) return false;
-    const changed = await new Promise<boolean>((resolve) =>
-      channel.watchConnectivityState(state, deadline, (err) => resolve(!err)),
-    );
-    if (!changed) return false;
-  }
-}
-
-const ERRNO_TEXT: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-};
-
-/** A short reason from grpc-js details such as "No connection established. Last error: ...". */
-export function transportReason(details: string): string {
-  const errno = /\b(E[A-Z_]{3,})\b/.exec(details)?.[1];
-  const known = errno ? ERRNO_TEXT[errno] : undefined;
-  if (known) return `${known} (${errno})`;
-  return details.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*$/, '') || 'unavailable';
+  return connect(
+    MasterServiceDefinition,
+    address,
+    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    {
+      unreachable: (reason, cause) =>
+        new MasterUnreachableError(address, reason, {
+          cause,
+          configFile: options.configFile,
+          direct: options.direct,
+        }),
+      refused: (method, status, details, cause) =>
+        new MasterCallError(address, method, status, details, { cause }),
+    },
+  );
 }

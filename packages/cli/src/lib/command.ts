@@ -1,11 +1,13 @@
-// The base of every mcp command: the global --config flag, the master connection, and the
-// error boundary that prints a CLI error as its message with no stack trace.
+// The base of every mcp command: the global --config flag, the master and agent connections,
+// and the error boundary that prints a CLI error as its message with no stack trace.
 import { Args, Command, Flags } from '@oclif/core';
 import { DefinitionError } from '@mcp/scheduler';
 
-import { connectMaster, type MasterClient, type MasterConnection } from './client.js';
+import { connectAgent, type AgentClient } from './agent-client.js';
+import { connectMaster, type MasterClient } from './client.js';
 import { loadConfig, requireMaster, type McpConfig } from './config.js';
-import { CliError } from './errors.js';
+import { CliError, DirectNodeError, type DirectHint } from './errors.js';
+import { agentTarget, masterTarget, type ServiceTarget } from './target.js';
 
 /** `--json`: print the master's answer as proto JSON, the same data as the table. */
 export const jsonFlag = Flags.boolean({
@@ -18,9 +20,31 @@ export const serviceArg = Args.string({
   description: 'Service name.',
 });
 
+/** `--direct`: talk to the agent of the node named by `-n` instead of the master. */
+export const directFlag = Flags.boolean({
+  description:
+    "Talk to one node's agent (-n, from [[nodes]] in the config) instead of the master, " +
+    'for when the master is down.',
+  helpGroup: 'DIRECT',
+});
+
+/** `-n, --node`: the node whose agent `--direct` talks to. */
+export const directNodeFlag = Flags.string({
+  char: 'n',
+  description: 'With --direct: the node whose agent to talk to.',
+  dependsOn: ['direct'],
+  helpGroup: 'DIRECT',
+});
+
+/** The flags a command reads to choose its target. */
+export interface TargetFlags {
+  direct?: boolean;
+  node?: string;
+}
+
 /**
- * Base class for mcp commands, exported for command plugins. Subclasses call `loadConfig` and
- * `master`; the connection is closed when the command ends, whatever happened.
+ * Base class for mcp commands, exported for command plugins. Subclasses call `loadConfig`,
+ * then `master`, `agent` or `target`; connections are closed when the command ends.
  */
 export abstract class McpCommand extends Command {
   static override baseFlags = {
@@ -30,7 +54,7 @@ export abstract class McpCommand extends Command {
     }),
   };
 
-  private connection: MasterConnection | undefined;
+  private readonly connections: { close(): void }[] = [];
 
   /** The config named by `--config`, `MCP_CONFIG`, or the default path. */
   protected loadConfig(flag: string | undefined): Promise<McpConfig> {
@@ -40,9 +64,25 @@ export abstract class McpCommand extends Command {
   /** A client for the master named in the config. */
   protected master(config: McpConfig): MasterClient {
     const address = requireMaster(config);
-    this.connection?.close();
-    this.connection = connectMaster(address, { configFile: config.file });
-    return this.connection.client;
+    const direct: DirectHint = { command: this.directCommand(), nodes: nodeNames(config) };
+    const connection = connectMaster(address, { configFile: config.file, direct });
+    this.connections.push(connection);
+    return connection.client;
+  }
+
+  /** A client for the agent of a node listed in the config; DirectNodeError otherwise. */
+  protected agent(config: McpConfig, node: string | undefined): AgentClient {
+    const entry = config.nodes.find((n) => n.name === node);
+    if (!entry) throw new DirectNodeError(node ?? '', nodeNames(config), config.file);
+    const connection = connectAgent(entry, { configFile: config.file });
+    this.connections.push(connection);
+    return connection.client;
+  }
+
+  /** The master, or with `--direct` the agent of the node `-n` names. */
+  protected target(config: McpConfig, flags: TargetFlags): ServiceTarget {
+    if (!flags.direct) return masterTarget(this.master(config));
+    return agentTarget(flags.node ?? '', this.agent(config, flags.node));
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
@@ -55,8 +95,18 @@ export abstract class McpCommand extends Command {
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {
-    this.connection?.close();
-    this.connection = undefined;
+    for (const c of this.connections.splice(0)) c.close();
     return super.finally(err);
   }
+
+  /** This command line, for the unreachable-master hint, when the command takes --direct. */
+  private directCommand(): string | undefined {
+    if (!this.ctor.flags?.direct) return undefined;
+    const words = [this.id?.replaceAll(':', ' ') ?? '', ...this.argv];
+    return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w}'`)).join(' ');
+  }
+}
+
+function nodeNames(config: McpConfig): string[] {
+  return config.nodes.map((n) => n.name);
 }

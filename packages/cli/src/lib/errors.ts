@@ -7,7 +7,11 @@ export type CliErrorCode =
   | 'INVALID_CONFIG'
   | 'DEFINITION_NOT_FOUND'
   | 'MASTER_UNREACHABLE'
-  | 'MASTER_CALL';
+  | 'MASTER_CALL'
+  | 'AGENT_UNREACHABLE'
+  | 'AGENT_CALL'
+  | 'DIRECT_NODE'
+  | 'SERVICE_NOT_FOUND';
 
 /** An error the CLI prints as its message alone and exits with `exitCode` (default 1). */
 export abstract class CliError extends Error {
@@ -73,6 +77,20 @@ export class DefinitionNotFoundError extends CliError {
   }
 }
 
+/** What the unreachable-master message suggests for working without the master. */
+export interface DirectHint {
+  /**
+   * The command line to repeat with `--direct -n <node>`, for a command that takes it (for
+   * example `status web`). Default: none, and the message names the commands that do.
+   */
+  command?: string;
+  /** Node names from the config's `[[nodes]]`. Default: none. */
+  nodes?: readonly string[];
+}
+
+/** The commands that take `--direct -n <node>`, for messages. */
+export const DIRECT_COMMANDS = 'deploy, stop, start, restart, undeploy, status, logs and ps';
+
 /** No connection to the master: refused, unresolvable, or no answer within the deadline. */
 export class MasterUnreachableError extends CliError {
   readonly code = 'MASTER_UNREACHABLE';
@@ -80,16 +98,32 @@ export class MasterUnreachableError extends CliError {
   constructor(
     readonly address: string,
     readonly reason: string,
-    options?: { cause?: unknown; configFile?: string },
+    options?: { cause?: unknown; configFile?: string; direct?: DirectHint },
   ) {
     const where = options?.configFile ? ` and that 'master' in ${options.configFile} is right` : '';
     super(
       `failed to reach the master at ${address}: ${reason}\n` +
-        `The master is unreachable: check that mcp-master runs at that address${where}.`,
+        `The master is unreachable: check that mcp-master runs at that address${where}.\n` +
+        directText(options?.direct ?? {}, options?.configFile),
       options,
     );
     this.name = 'MasterUnreachableError';
   }
+}
+
+function directText(hint: DirectHint, configFile: string | undefined): string {
+  const nodes = hint.nodes ?? [];
+  const known =
+    nodes.length > 0
+      ? ` (nodes: ${nodes.join(', ')})`
+      : ` (first list each agent as [[nodes]] name and address in ${configFile ?? 'the config'})`;
+  if (hint.command) {
+    return `While it is down, ask one node's agent: mcp ${hint.command} --direct -n <node>${known}.`;
+  }
+  return (
+    `While it is down, ${DIRECT_COMMANDS} talk to one node's agent with ` +
+    `--direct -n <node>${known}.`
+  );
 }
 
 /** The master answered a call with an error status; its details are the message. */
@@ -103,18 +137,98 @@ export class MasterCallError extends CliError {
     readonly details: string,
     options?: { cause?: unknown },
   ) {
-    super(callMessage(address, method, status, details), options);
+    super(callMessage(`the master at ${address}`, method, status, details), options);
     this.name = 'MasterCallError';
   }
 }
 
-function callMessage(address: string, method: string, status: Status, details: string): string {
-  // The master's own errors are full sentences; UNIMPLEMENTED comes from an older master or from
-  // something at that address that is not a master at all.
-  if (status === Status.UNIMPLEMENTED) {
-    return `the master at ${address} does not implement ${method}: ${details || 'unimplemented'}`;
+/** No connection to a node's agent (`--direct`). */
+export class AgentUnreachableError extends CliError {
+  readonly code = 'AGENT_UNREACHABLE';
+
+  constructor(
+    readonly node: string,
+    readonly address: string,
+    readonly reason: string,
+    options?: { cause?: unknown; configFile?: string },
+  ) {
+    const where = options?.configFile ? ` in ${options.configFile}` : '';
+    super(
+      `failed to reach node '${node}' at ${address}: ${reason}\n` +
+        `Check that mcp-agent runs there and that the [[nodes]] address of '${node}'${where} ` +
+        'is right.',
+      options,
+    );
+    this.name = 'AgentUnreachableError';
   }
-  return details || `the master at ${address} refused ${method}: ${Status[status]}`;
+}
+
+/** A node's agent answered a `--direct` call with an error status. */
+export class AgentCallError extends CliError {
+  readonly code = 'AGENT_CALL';
+
+  constructor(
+    readonly node: string,
+    readonly address: string,
+    readonly method: string,
+    readonly status: Status,
+    readonly details: string,
+    options?: { cause?: unknown },
+  ) {
+    super(callMessage(`node '${node}' at ${address}`, method, status, details), options);
+    this.name = 'AgentCallError';
+  }
+}
+
+/** `--direct` without `-n`, or with a node the config does not list: a usage error. */
+export class DirectNodeError extends CliError {
+  readonly code = 'DIRECT_NODE';
+  override readonly exitCode = 2;
+
+  constructor(
+    /** The node asked for; empty when `-n` was missing. */
+    readonly node: string,
+    readonly known: readonly string[],
+    readonly configFile: string,
+  ) {
+    const what = node ? `unknown node '${node}'` : 'missing -n/--node <node>';
+    const nodes =
+      known.length > 0
+        ? `known nodes: ${known.join(', ')} (the [[nodes]] of ${configFile})`
+        : `${configFile} lists no [[nodes]]; add name and address for each agent`;
+    super(`failed to use --direct: ${what}; ${nodes}`);
+    this.name = 'DirectNodeError';
+  }
+}
+
+/** No node that answered reports the service. */
+export class ServiceNotFoundError extends CliError {
+  readonly code = 'SERVICE_NOT_FOUND';
+
+  constructor(
+    readonly service: string,
+    /** The node asked with `--direct`; undefined when the master asked every node. */
+    readonly node: string | undefined,
+    /** Nodes that did not answer; the service may run there. */
+    readonly silent: readonly string[],
+  ) {
+    const where = node ? `node '${node}' does not report it` : 'no node reports it';
+    const maybe =
+      silent.length > 0
+        ? `; it may run on ${silent.map((n) => `'${n}'`).join(', ')}, which did not answer`
+        : '';
+    super(`failed to find service '${service}': ${where}${maybe}`);
+    this.name = 'ServiceNotFoundError';
+  }
+}
+
+function callMessage(who: string, method: string, status: Status, details: string): string {
+  // The servers' own errors are full sentences; UNIMPLEMENTED comes from an older server or from
+  // something at that address that is not an mcp server at all.
+  if (status === Status.UNIMPLEMENTED) {
+    return `${who} does not implement ${method}: ${details || 'unimplemented'}`;
+  }
+  return details || `${who} refused ${method}: ${Status[status]}`;
 }
 
 /** True for the error an aborted call or wait throws (nice-grpc and Node both name it so). */

@@ -1,12 +1,12 @@
 // What the commands print for people. Every function takes the proto message the master sent
 // (and the clock as an input), so `--json` of the same message carries the same data.
 import {
+  NodeError,
   RouteMode,
+  ServiceStatus,
   StepStatus,
   type ComponentStatus,
-  type NodeError,
   type PortBinding,
-  type ServiceStatus,
   type Step,
 } from '@mcp/proto';
 import Table from 'cli-table3';
@@ -176,6 +176,16 @@ export function formatService(s: ServiceStatus, now: number): string {
 /** A warning line per node that did not answer. */
 export function formatNodeErrors(errors: NodeError[]): string[] {
   return errors.map((e) => `Warning: node '${e.node}' did not answer: ${e.error}`);
+}
+
+/**
+ * `mcp status --json`: the ServiceStatus as proto JSON, with the nodes that did not answer as
+ * `errors` (NodeError JSON) when there are any. Readers of a plain ServiceStatus still can.
+ */
+export function serviceJson(service: ServiceStatus | undefined, errors: NodeError[]): unknown {
+  const json = (service ? ServiceStatus.toJSON(service) : {}) as Record<string, unknown>;
+  if (errors.length > 0) json.errors = errors.map((e) => NodeError.toJSON(e));
+  return json;
 }
 
 /** A message as indented JSON, from its generated `toJSON`. */

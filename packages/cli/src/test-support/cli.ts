@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,17 @@ export interface CliHome {
   remove(): Promise<void>;
 }
 
-export async function makeHome(master: string): Promise<CliHome> {
+/** A home whose config names the master and, for `--direct`, the agents of `nodes`. */
+export async function makeHome(
+  master: string,
+  nodes: { name: string; address: string }[] = [],
+): Promise<CliHome> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-cli-'));
   const config = join(dir, 'mcp.toml');
   const servicesDir = join(dir, 'services');
   await mkdir(servicesDir);
-  await writeFile(config, `master = "${master}"\n`);
+  const entries = nodes.map((n) => `\n[[nodes]]\nname = "${n.name}"\naddress = "${n.address}"\n`);
+  await writeFile(config, `master = "${master}"\n${entries.join('')}`);
   return {
     dir,
     config,
@@ -44,6 +50,15 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: Buffer;
+}
+
+/** A `host:port` on 127.0.0.1 where nothing listens: bound, then closed again. */
+export async function closedAddress(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `127.0.0.1:${port}`;
 }
 
 /** Starts `mcp <args>` with MCP_CONFIG set; HOME is the temp home so nothing else leaks in. */

@@ -1,0 +1,31 @@
+// The way `--direct` reaches one node's agent, beside the master client and with the same
+// handling: transport failures become AgentUnreachableError, status errors AgentCallError.
+import { AgentServiceDefinition } from '@mcp/proto';
+import type { Client } from 'nice-grpc';
+
+import type { ConnectOptions } from './client.js';
+import type { NodeEntry } from './config.js';
+import { AgentCallError, AgentUnreachableError } from './errors.js';
+import { connect, DEFAULT_CONNECT_TIMEOUT_MS, type Connection } from './transport.js';
+
+/** An AgentService client whose errors are CliErrors. */
+export type AgentClient = Client<typeof AgentServiceDefinition>;
+
+/** An agent client and the channel under it; `close()` when the command is done. */
+export type AgentConnection = Connection<AgentClient>;
+
+/** Opens a channel to a node's agent at its configured address. Insecure for now. */
+export function connectAgent(node: NodeEntry, options: ConnectOptions = {}): AgentConnection {
+  const { name, address } = node;
+  return connect(
+    AgentServiceDefinition,
+    address,
+    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    {
+      unreachable: (reason, cause) =>
+        new AgentUnreachableError(name, address, reason, { cause, configFile: options.configFile }),
+      refused: (method, status, details, cause) =>
+        new AgentCallError(name, address, method, status, details, { cause }),
+    },
+  );
+}
