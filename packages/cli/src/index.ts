@@ -66,3 +66,4 @@ export {
   stepResult,
   table,
 } from './lib/print.js';
+export { formatPlacement, formatPlacementMode, formatResources } from './lib/print-placement.js';

@@ -2,7 +2,7 @@ import { DeployResponse, StepStatus } from '@mcp/proto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeHome, runCli, type CliHome } from '../test-support/cli.js';
-import { webDefinition } from '../test-support/definitions.js';
+import { sizedDefinition, webDefinition } from '../test-support/definitions.js';
 import { startFakeMaster, type FakeMaster } from '../test-support/master.js';
 
 let master: FakeMaster;
@@ -102,5 +102,82 @@ describe('mcp deploy', () => {
 
     expect(r.code).toBe(2);
     expect(r.stderr.toString()).toContain('Missing 1 required arg');
+  });
+});
+
+describe('mcp deploy --dry-run', () => {
+  it('mcp deploy --dry-run prints the target, the chosen node and a line per node', async () => {
+    await home.addDefinition('api', sizedDefinition('api', '512Mi'));
+
+    const r = await runCli(home, ['deploy', 'api', '--dry-run']);
+
+    expect(r.stderr.toString()).toBe('');
+    expect(r.code).toBe(0);
+    expect(master.state.services.has('api')).toBe(false);
+    const [summary, explanation] = r.stdout.toString().split('\n\n');
+    expect(summary).toBe(
+      [
+        'target     any compute node, ranked by spread',
+        'node       rift',
+        'requested  cpu 250m, memory 512Mi, disk 0B',
+      ].join('\n'),
+    );
+    const lines = explanation?.split('\n') ?? [];
+    expect(lines[0]).toMatch(/^NODE\s+RESULT\s+SCORE\s+DETAIL$/);
+    expect(lines.slice(1).map((l) => l.split(/ {2,}/))).toEqual([
+      ['hyperborea', 'rejected', '-', 'unhealthy; last heartbeat 2m5s ago, stale after 30s'],
+      [
+        'orion',
+        'rejected',
+        '-',
+        'cpu 250m requested, 100m free; memory 512Mi requested, 256Mi free',
+      ],
+      ['rift', 'chosen', '0.75', 'cpu_free 0.81, memory_free 0.69'],
+      ['svc', 'rejected', '-', 'edge node, runs no containers'],
+    ]);
+  });
+
+  it('mcp deploy --dry-run --json carries the same placement', async () => {
+    await home.addDefinition('api', sizedDefinition('api', '512Mi'));
+
+    const r = await runCli(home, ['deploy', 'api', '--dry-run', '--json']);
+
+    expect(r.code).toBe(0);
+    const { placement } = DeployResponse.fromJSON(JSON.parse(r.stdout.toString()));
+    expect(placement?.node).toBe('rift');
+    expect(placement?.requested?.memoryBytes).toBe(512 * 2 ** 20);
+    expect(placement?.explanation.map((e) => [e.node, e.feasible])).toEqual([
+      ['hyperborea', false],
+      ['orion', false],
+      ['rift', true],
+      ['svc', false],
+    ]);
+  });
+
+  it("mcp deploy prints the master's reasons as is and exits 1 when nothing fits", async () => {
+    await home.addDefinition('big', sizedDefinition('big', '16Gi'));
+
+    const r = await runCli(home, ['deploy', 'big']);
+
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toBe('');
+    const sent = master.state.refusals.at(-1) ?? '';
+    expect(r.stderr.toString()).toBe(`Error: ${sent}\n`);
+    expect(sent).toMatch(/^failed to place service 'big': no feasible node in the fleet: /);
+    for (const node of ['hyperborea', 'orion', 'rift', 'svc']) {
+      expect(sent).toMatch(new RegExp(`\\b${node}: memory 16Gi requested, \\w+ free`));
+    }
+  });
+
+  it('mcp deploy --dry-run exits 1 with the reasons when the pool has no feasible node', async () => {
+    await home.addDefinition('pi-app', sizedDefinition('pi-app', '64Mi', 'pi'));
+
+    const r = await runCli(home, ['deploy', 'pi-app', '--dry-run']);
+
+    expect(r.code).toBe(1);
+    expect(r.stderr.toString()).toBe(`Error: ${master.state.refusals.at(-1)}\n`);
+    expect(r.stderr.toString()).toMatch(
+      /^Error: failed to place service 'pi-app': no feasible node in pool 'pi': hyperborea: unhealthy/,
+    );
   });
 });

@@ -17,3 +17,17 @@ port = 443
 mode = "l7"
 `;
 }
+
+/** A one-component service asking for `memory`, placed by the master (`node` omitted). */
+export function sizedDefinition(name: string, memory: string, node = ''): string {
+  return `name = "${name}"
+${node ? `node = "${node}"\n` : ''}
+[[components]]
+name = "${name}"
+image = "registry.test:5000/${name}:v1.0.0"
+
+[components.resources]
+cpu = "250m"
+memory = "${memory}"
+`;
+}
