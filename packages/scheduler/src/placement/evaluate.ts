@@ -139,7 +139,6 @@ export function explain(
       reasons.push(node.archText + rule.text);
     }
   }
-  const free = (amount: number, format: (n: number) => string) => format(Math.max(0, amount));
   if (short(request.cpuMillis, room.cpu)) {
     reasons.push(`${node.name}${demand.cpuText}${free(room.cpu, formatCpu)} free`);
   }
@@ -168,4 +167,9 @@ export function explain(
   ];
   if (disk !== undefined) scoreParts.push({ name: names.disk, value: disk });
   return { node: node.name, feasible: true, reasons, scoreParts, score: score(cpu, memory, disk) };
+}
+
+/** An amount as a reason prints what is free of it; an overcommitted node has none. */
+function free(amount: number, format: (amount: number) => string): string {
+  return format(Math.max(0, amount));
 }

@@ -185,6 +185,12 @@ describe('place explanation', () => {
     expect(result.explanation).toEqual([]);
   });
 
+  it('place explanation can be read from a frozen result', () => {
+    const result = Object.freeze(place(spec(), fleet(nodes)));
+
+    expect(result.explanation.map((e) => e.node)).toEqual(['big', 'small']);
+  });
+
   it('place explanation is the same object on every read', () => {
     const result = place(spec(), fleet(nodes));
 
