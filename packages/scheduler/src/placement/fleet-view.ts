@@ -76,8 +76,10 @@ export class FleetView {
         (capacity?.memoryBytes ?? 0) - (reserved?.memoryBytes ?? 0),
         (capacity?.diskBytes ?? 0) - (reserved?.diskBytes ?? 0),
       );
+      // CPU is shared, not held: a busy node still runs what it was promised, so measured free
+      // CPU (from the load average) does not limit placement; requests against capacity do.
       free.push(
-        snapshot.free ? snapshot.free.cpuMillis : Infinity,
+        Infinity,
         snapshot.free ? snapshot.free.memoryBytes : Infinity,
         snapshot.free ? snapshot.free.diskBytes : Infinity,
       );
