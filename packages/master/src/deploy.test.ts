@@ -193,6 +193,24 @@ describe('Master redeploy', () => {
     expect(f.m.running.registry.hostsOf('web')).toEqual(['orion']);
   });
 
+  it('a move whose deploy fails on the new node keeps the service on the old one', async () => {
+    const f = await fleet();
+    await f.deploy('web', 'rift');
+    const orion = f.agents.get('orion');
+    if (orion) orion.failDeploy = true;
+
+    const out = await f.deploy('web', 'orion');
+
+    expect(f.events).toEqual(['rift:deploy:web', 'orion:deploy:web']);
+    expect(f.placed()).toEqual(['web@rift']);
+    expect(out.steps.at(-1)).toMatchObject({
+      name: 'undeploy',
+      node: 'rift',
+      status: StepStatus.STEP_STATUS_SKIPPED,
+      detail: "kept on 'rift': the deploy on 'orion' failed",
+    });
+  });
+
   it('redeploy on an unhealthy node it runs on is refused, not moved', async () => {
     const f = await fleet();
     await f.deploy('web', 'rift');

@@ -99,13 +99,22 @@ async function run(
     ctx.registry.release(node, spec.name);
     throw err;
   }
+  const steps = [placed, ...out.steps];
+  const moves = running.filter((n) => n !== node);
+  if (out.steps.some((s) => s.status === StepStatus.STEP_STATUS_FAILED)) {
+    // The new node did not take the service: it keeps running where it ran.
+    ctx.registry.release(node, spec.name);
+    for (const old of moves) {
+      const kept = `kept on '${old}': the deploy on '${node}' failed`;
+      steps.push({ ...step('undeploy', old, kept), status: StepStatus.STEP_STATUS_SKIPPED });
+    }
+    log.warn({ moves }, 'deploy failed on the node; nothing removed elsewhere');
+    return { steps, service: out.service, node, placement };
+  }
   ctx.registry.settle(node, spec.name);
 
   // Leave the nodes the service moved from, now that it runs on the new one.
-  const steps = [placed, ...out.steps];
-  for (const old of running.filter((n) => n !== node)) {
-    steps.push(await leave(ctx, spec.name, old, node, log));
-  }
+  for (const old of moves) steps.push(await leave(ctx, spec.name, old, node, log));
   return { steps, service: out.service, node, placement };
 }
 

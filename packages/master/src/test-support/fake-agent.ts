@@ -47,6 +47,8 @@ export class FakeAgent {
   readonly events: string[];
   /** While true, HealthCheck and Status never answer (a node cut off, not stopped). */
   hang = false;
+  /** Deploy answers a FAILED pull step and changes nothing, as a missing image does. */
+  failDeploy = false;
   healthChecks = 0;
   private server: Server | undefined;
   private constructor(
@@ -206,6 +208,10 @@ export class FakeAgent {
         if (!spec || this.edge) throw new ServerError(Status.FAILED_PRECONDITION, 'no');
         record('deploy', spec.name);
         await new Promise((r) => setTimeout(r, this.options.deployDelayMs ?? 0));
+        if (this.failDeploy) {
+          const pull = { ...ok('pull', ''), status: StepStatus.STEP_STATUS_FAILED, error: 'gone' };
+          return { steps: [pull], service: undefined };
+        }
         this.services.set(spec.name, spec);
         return { steps: [ok('containers', 'started')], service: this.status(spec) };
       },
