@@ -75,7 +75,7 @@ export class ServiceExitedError extends Error {
 export class LoopbackExhaustedError extends Error {
   readonly code = 'LOOPBACK_EXHAUSTED';
   constructor() {
-    super('failed to allocate loopback address: 127.0.0.2 to 127.0.0.254 are all in use');
+    super('failed to allocate loopback address: .2 to .254 of this process block are all used');
     this.name = 'LoopbackExhaustedError';
   }
 }

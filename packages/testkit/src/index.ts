@@ -28,3 +28,4 @@ export type { HttpResponse, UnixRequest } from './http.js';
 export { waitFor, waitForTcp } from './wait.js';
 export type { WaitOptions } from './wait.js';
 export * from './fleet/index.js';
+export { createTestNetwork, OVERLAY_RANGE, type NetnsHost, type TestNetwork } from './netns.js';

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 
 import { LoopbackExhaustedError } from './errors.js';
@@ -19,17 +20,19 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 let nextHostByte = 2;
+// Each process takes its own random /24 of 127.100.0.0-127.199.255.0, so fleets of parallel
+// processes (a demo beside a test run, two sessions) almost never share an address, and so never
+// compete for the same host ports.
+const block = `127.${100 + randomInt(100)}.${randomInt(256)}`;
 
 /**
- * Hands out 127.0.0.2, 127.0.0.3, ... once each in this process, so every test node gets its own
- * address. Linux routes all of 127.0.0.0/8 to `lo`, so nothing needs configuring. Addresses are
- * unique per process only: parallel test processes may get the same address, and must pick their
- * ports with `freePort`.
+ * Hands out `127.a.b.2`, `127.a.b.3`, ... once each in this process, so every test node gets its
+ * own address. Linux routes all of 127.0.0.0/8 to `lo`, so nothing needs configuring.
  */
 export function allocateLoopbackAddress(): string {
   if (nextHostByte > 254) throw new LoopbackExhaustedError();
 
-  const address = `127.0.0.${nextHostByte}`;
+  const address = `${block}.${nextHostByte}`;
   nextHostByte += 1;
   return address;
 }

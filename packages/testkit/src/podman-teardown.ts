@@ -11,6 +11,8 @@ export interface PodmanRemains {
   readonly paths: PodmanPaths;
   readonly network: PodmanNetwork;
   /** Global podman flags naming the private storage: `--root R --runroot S`. */
+  /** The podman program, or nsenter when the service runs in a network namespace. */
+  readonly bin: string;
   readonly globalArgs: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly service: SpawnedProcess;
@@ -22,7 +24,7 @@ export interface PodmanRemains {
  * failures are thrown together at the end.
  */
 export async function teardownPodman(remains: PodmanRemains): Promise<void> {
-  const { paths, network, globalArgs, env } = remains;
+  const { paths, network, bin, globalArgs, env } = remains;
   const errors: unknown[] = [];
   const step = async (fn: () => Promise<unknown>): Promise<void> => {
     try {
@@ -32,9 +34,9 @@ export async function teardownPodman(remains: PodmanRemains): Promise<void> {
     }
   };
 
-  await step(() => run('podman', [...globalArgs, 'rm', '-af', '-t', '0'], { env }));
+  await step(() => run(bin, [...globalArgs, 'rm', '-af', '-t', '0'], { env }));
   await step(() => remains.service.stop());
-  await step(() => run('podman', [...globalArgs, 'system', 'reset', '-f'], { env }));
+  await step(() => run(bin, [...globalArgs, 'system', 'reset', '-f'], { env }));
   for (const mount of mountsUnder(paths.dir)) {
     await step(() => run('umount', ['-l', mount]));
   }
@@ -46,7 +48,7 @@ export async function teardownPodman(remains: PodmanRemains): Promise<void> {
 
 /** The same steps, blocking and best-effort, for the process `exit` event. */
 export function teardownPodmanSync(remains: PodmanRemains): void {
-  const { paths, network, globalArgs, env } = remains;
+  const { paths, network, bin, globalArgs, env } = remains;
   const step = (fn: () => unknown): void => {
     try {
       fn();
@@ -55,9 +57,9 @@ export function teardownPodmanSync(remains: PodmanRemains): void {
     }
   };
 
-  step(() => runSync('podman', [...globalArgs, 'rm', '-af', '-t', '0'], { env }));
+  step(() => runSync(bin, [...globalArgs, 'rm', '-af', '-t', '0'], { env }));
   step(() => process.kill(remains.service.pid, 'SIGKILL'));
-  step(() => runSync('podman', [...globalArgs, 'system', 'reset', '-f'], { env }));
+  step(() => runSync(bin, [...globalArgs, 'system', 'reset', '-f'], { env }));
   for (const mount of mountsUnder(paths.dir)) step(() => runSync('umount', ['-l', mount]));
   if (bridgeExists(network)) step(() => runSync('ip', ['link', 'delete', network.bridge]));
   step(() => rmSync(paths.dir, { recursive: true, force: true }));

@@ -21,6 +21,12 @@ export interface PodmanOptions {
   readonly insecureRegistries?: readonly string[];
   /** Default: `overlay` (native kernel overlayfs; `vfs` copies every layer per container). */
   readonly storageDriver?: StorageDriver;
+  /**
+   * Network namespace (a name under /run/netns) to run the service in, entered with nsenter
+   * (not `ip netns exec`, whose new mount namespace hides the cgroup mount from runc).
+   * Default: the test process's own.
+   */
+  readonly netns?: string;
   /** How long to wait for the API to answer `_ping`. Default: 30 000 ms. */
   readonly readyTimeoutMs?: number;
 }
@@ -59,15 +65,18 @@ export async function startPodman(options: PodmanOptions): Promise<Podman> {
     TMPDIR: paths.scratch,
   };
   const fullEnv = { ...process.env, ...env };
-  const globalArgs = ['--root', paths.root, '--runroot', paths.runroot];
+  const [bin = 'podman', ...prefix] = options.netns
+    ? ['nsenter', `--net=/run/netns/${options.netns}`, 'podman']
+    : ['podman'];
+  const globalArgs = [...prefix, '--root', paths.root, '--runroot', paths.runroot];
 
   // Start the service and wait for the API.
   const service = await spawnProcess(
-    'podman',
+    bin,
     [...globalArgs, 'system', 'service', '--time=0', `unix://${paths.socket}`],
     { env: fullEnv, logFile: paths.log },
   );
-  const remains = { paths, network, globalArgs, env: fullEnv, service };
+  const remains = { paths, network, bin, globalArgs, env: fullEnv, service };
   try {
     await waitUntilReady(service, () => ping(paths.socket), {
       what: `podman service on ${paths.socket}`,
@@ -97,7 +106,7 @@ export async function startPodman(options: PodmanOptions): Promise<Podman> {
     env,
     network,
     storageDriver,
-    podman: (args) => run('podman', [...globalArgs, ...args], { env: fullEnv }),
+    podman: (args) => run(bin, [...globalArgs, ...args], { env: fullEnv }),
     stop,
   };
 }

@@ -28,7 +28,7 @@ describe('mcp deploy with bad input', () => {
     {
       what: 'an unknown node',
       toml: () => exampleService({ name: 'bad', node: 'nowhere', image: fleet.images.v1 }),
-      error: /node 'nowhere'.*no such node/,
+      error: /no node or pool named 'nowhere'/,
     },
     {
       what: 'malformed TOML',

@@ -52,3 +52,17 @@ export async function podmanContainers(
       return { name, state };
     });
 }
+
+/** Polls until `ok` answers true; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  ok: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

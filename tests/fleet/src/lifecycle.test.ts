@@ -5,7 +5,14 @@ import { exampleService, startFleet, type Fleet, type FleetAgent } from '@mcp/te
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { firstAddress, get, masterClient, podmanContainers, writeSrvFile } from './helpers.js';
+import {
+  firstAddress,
+  get,
+  masterClient,
+  podmanContainers,
+  waitUntil,
+  writeSrvFile,
+} from './helpers.js';
 
 let fleet: Fleet;
 let rift: FleetAgent;
@@ -108,7 +115,7 @@ describe('mcp deploy on one node', () => {
     follow.stderr.on('data', (d: Buffer) => (seen += d.toString()));
     const exited = new Promise<number | null>((r) => follow.on('close', r));
     try {
-      await waitUntil(() => seen.includes('serving /srv/hello on'), 'the first log lines');
+      await waitUntil(() => seen.includes('serving /srv/hello on'), 'the first log lines', 10_000);
       // busybox httpd -v logs one "response:" line per request: one must arrive while following.
       const before = seen.split('response:').length;
       await get(`http://${firstAddress(await status('hello'))}/followed`);
@@ -142,14 +149,6 @@ describe('mcp deploy on one node', () => {
     expect(ps.stderr).toMatch(/hello/);
   });
 });
-
-async function waitUntil(ok: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (ok()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function expectServes(url: string): Promise<void> {
   for (let i = 0; i < 50; i++) {

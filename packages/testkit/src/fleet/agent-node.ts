@@ -1,14 +1,31 @@
-// One compute node of a local fleet: its own loopback address, Podman, state and /srv.
+// One node of a local fleet: its own address (loopback, or a network namespace), Podman, state
+// and /srv, and the agent process that serves it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { stringify } from 'smol-toml';
 
-import { freePort, allocateLoopbackAddress } from '../net.js';
+import { allocateLoopbackAddress, freePort } from '../net.js';
+import type { NetnsHost, TestNetwork } from '../netns.js';
 import { startPodman, type Podman } from '../podman.js';
 import { spawnProcess, type SpawnedProcess } from '../process.js';
 import { waitForTcp } from '../wait.js';
 import { PROGRAMS } from './paths.js';
+
+/** How one compute node of a fleet is made. */
+export interface FleetNodeOptions {
+  name: string;
+  /** Pool labels the agent declares. Default none. */
+  pools?: string[];
+  /** Architecture the agent reports. Default: this machine's. */
+  arch?: string;
+  /** Roles the agent declares. Default `['compute']`. */
+  roles?: string[];
+  /** Fixed capacity the agent reports, e.g. `{ memory: '2Gi' }`. Default: measured. */
+  capacity?: { cpu?: string; memory?: string; disk?: string };
+  /** Put the node in its own network namespace so a test can cut it off. Default false. */
+  netns?: boolean;
+}
 
 /** A compute node of the fleet and the agent process that serves it. */
 export interface FleetAgent {
@@ -22,6 +39,8 @@ export interface FleetAgent {
   /** The directory that stands for `/srv` on this node. */
   readonly srvRoot: string;
   readonly podman: Podman;
+  /** The node's namespace, when it has one: `cut()` and `restore()` its link. */
+  readonly host: NetnsHost | undefined;
   /** The running agent process, undefined while stopped. */
   readonly process: SpawnedProcess | undefined;
   /** Starts the agent process and waits until it listens. */
@@ -32,19 +51,34 @@ export interface FleetAgent {
   kill(): Promise<void>;
 }
 
+/** What every agent of one fleet shares. */
+export interface AgentContext {
+  dir: string;
+  registry: string;
+  master: string;
+  heartbeatIntervalMs: number;
+  network: TestNetwork | undefined;
+}
+
 export async function startFleetAgent(
-  dir: string,
-  name: string,
-  registry: string,
+  ctx: AgentContext,
+  opts: FleetNodeOptions,
 ): Promise<FleetAgent> {
-  const address = allocateLoopbackAddress();
-  const port = await freePort(address);
-  const home = join(dir, 'nodes', name);
+  const { dir, name } = { dir: ctx.dir, name: opts.name };
+  const host = opts.netns ? await requireNetwork(ctx).addHost(name) : undefined;
+  const address = host?.address ?? allocateLoopbackAddress();
+  const port = host ? 7443 : await freePort(address);
+  // Short paths: Podman refuses a runroot longer than 50 characters.
+  const home = join(dir, 'n', name);
   const stateDir = join(home, 'state');
   const srvRoot = join(home, 'srv');
   mkdirSync(srvRoot, { recursive: true });
 
-  const podman = await startPodman({ dir: join(home, 'podman'), insecureRegistries: [registry] });
+  const podman = await startPodman({
+    dir: join(home, 'pm'),
+    insecureRegistries: [ctx.registry],
+    ...(host ? { netns: host.netns } : {}),
+  });
   const configFile = join(home, 'agent.toml');
   writeFileSync(
     configFile,
@@ -52,14 +86,23 @@ export async function startFleetAgent(
       name,
       address,
       listen: `${address}:${port}`,
+      master: ctx.master,
       state_dir: stateDir,
       srv_root: srvRoot,
       runtime_socket: podman.socketPath,
       log_level: 'debug',
+      heartbeat_interval_ms: ctx.heartbeatIntervalMs,
+      roles: opts.roles ?? ['compute'],
+      pools: opts.pools ?? [],
+      ...(opts.arch ? { arch: opts.arch } : {}),
+      ...(opts.capacity ? { capacity: opts.capacity } : {}),
       ports: { min: 20000, max: 20999 },
     }),
   );
 
+  const [bin, ...prefix] = host
+    ? ['nsenter', `--net=/run/netns/${host.netns}`, process.execPath]
+    : [process.execPath];
   let proc: SpawnedProcess | undefined;
   const agent: FleetAgent = {
     name,
@@ -69,14 +112,19 @@ export async function startFleetAgent(
     stateDir,
     srvRoot,
     podman,
+    host,
     get process() {
       return proc;
     },
     async start() {
       if (proc?.running()) return;
-      proc = await spawnProcess(process.execPath, [PROGRAMS.agent, '--config', configFile], {
-        logFile: join(dir, 'logs', `agent-${name}.log`),
-      });
+      proc = await spawnProcess(
+        bin ?? process.execPath,
+        [...prefix, PROGRAMS.agent, '--config', configFile],
+        {
+          logFile: join(dir, 'logs', `agent-${name}.log`),
+        },
+      );
       await waitForTcp(address, port, 15_000);
     },
     async stop() {
@@ -91,4 +139,9 @@ export async function startFleetAgent(
   };
   await agent.start();
   return agent;
+}
+
+function requireNetwork(ctx: AgentContext): TestNetwork {
+  if (!ctx.network) throw new Error('a namespaced node needs the fleet to create its test network');
+  return ctx.network;
 }

@@ -14,12 +14,20 @@ import { startPodman } from '../podman.js';
 import { spawnProcess, type SpawnedProcess } from '../process.js';
 import { startRegistry, type Registry } from '../registry.js';
 import { waitForTcp } from '../wait.js';
-import { startFleetAgent, type FleetAgent } from './agent-node.js';
+import { createTestNetwork, type TestNetwork } from '../netns.js';
+import { startFleetAgent, type FleetAgent, type FleetNodeOptions } from './agent-node.js';
+import { startFleetEdge, type FleetEdge } from './edge-node.js';
 import { PROGRAMS } from './paths.js';
 
 export interface FleetOptions {
   /** Compute nodes, each with its own agent and Podman. Default `['rift', 'orion']`. */
-  nodes?: string[];
+  nodes?: (string | FleetNodeOptions)[];
+  /** Edge nodes, each with a trimmed edge agent. Default none. */
+  edges?: string[];
+  /** Heartbeat interval of every agent and of the master. Default 1 000 ms (tests are short). */
+  heartbeatIntervalMs?: number;
+  /** The master's HealthCheck probe deadline. Default 2 000 ms. */
+  probeTimeoutMs?: number;
   /** Directory that holds everything; created, and removed by stop(). Default: a new temp dir. */
   dir?: string;
 }
@@ -38,6 +46,8 @@ export interface FleetMaster {
   readonly process: SpawnedProcess | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Kills the master process (SIGKILL). */
+  kill(): Promise<void>;
 }
 
 export interface Fleet {
@@ -47,6 +57,9 @@ export interface Fleet {
   readonly images: { v1: string; v2: string };
   readonly master: FleetMaster;
   readonly agents: Readonly<Record<string, FleetAgent>>;
+  readonly edges: Readonly<Record<string, FleetEdge>>;
+  /** The namespaces' bridge, when some node has its own namespace. */
+  readonly network: TestNetwork | undefined;
   /** The CLI's configuration file (pass as MCP_CONFIG). */
   readonly cliConfig: string;
   readonly servicesDir: string;
@@ -78,22 +91,54 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
   });
 
   try {
-    const registry = await startRegistry({ dir: join(dir, 'registry') });
+    const nodeOpts = (opts.nodes ?? ['rift', 'orion']).map((n) =>
+      typeof n === 'string' ? { name: n } : n,
+    );
+    let network: TestNetwork | undefined;
+    if (nodeOpts.some((n) => n.netns)) {
+      network = await createTestNetwork();
+      const net = network;
+      stops.push(() => net.stop());
+    }
+
+    // The registry listens where namespaced nodes reach it too: the bridge's host address.
+    const registry = await startRegistry({
+      dir: join(dir, 'registry'),
+      ...(network ? { host: network.gateway } : {}),
+    });
     stops.push(() => registry.stop());
     const images = await pushTestImage(dir, registry);
 
+    const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1_000;
+    const master = await startFleetMaster(dir, {
+      host: network?.gateway,
+      heartbeatIntervalMs,
+      probeTimeoutMs: opts.probeTimeoutMs ?? 2_000,
+    });
+    stops.push(() => master.stop());
+
+    const ctx = {
+      dir,
+      registry: registry.address,
+      master: master.listen,
+      heartbeatIntervalMs,
+      network,
+    };
     const agents: Record<string, FleetAgent> = {};
-    for (const name of opts.nodes ?? ['rift', 'orion']) {
-      const agent = await startFleetAgent(dir, name, registry.address);
+    for (const node of nodeOpts) {
+      const agent = await startFleetAgent(ctx, node);
       stops.push(async () => {
         await agent.stop();
         await agent.podman.stop();
       });
-      agents[name] = agent;
+      agents[node.name] = agent;
     }
-
-    const master = await startFleetMaster(dir, Object.values(agents));
-    stops.push(() => master.stop());
+    const edges: Record<string, FleetEdge> = {};
+    for (const name of opts.edges ?? []) {
+      const edge = await startFleetEdge(ctx, name);
+      stops.push(() => edge.stop());
+      edges[name] = edge;
+    }
 
     const servicesDir = join(dir, 'cli', 'services');
     mkdirSync(servicesDir, { recursive: true });
@@ -113,6 +158,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       images,
       master,
       agents,
+      edges,
+      network,
       cliConfig,
       servicesDir,
       writeService(name, toml) {
@@ -148,8 +195,15 @@ async function pushTestImage(dir: string, registry: Registry): Promise<Fleet['im
   }
 }
 
-async function startFleetMaster(dir: string, agents: FleetAgent[]): Promise<FleetMaster> {
-  const host = allocateLoopbackAddress();
+interface MasterOptions {
+  /** Address to listen on; default a new loopback address. */
+  host: string | undefined;
+  heartbeatIntervalMs: number;
+  probeTimeoutMs: number;
+}
+
+async function startFleetMaster(dir: string, opts: MasterOptions): Promise<FleetMaster> {
+  const host = opts.host ?? allocateLoopbackAddress();
   const port = await freePort(host);
   const stateDir = join(dir, 'master', 'state');
   const configFile = join(dir, 'master', 'master.toml');
@@ -160,7 +214,8 @@ async function startFleetMaster(dir: string, agents: FleetAgent[]): Promise<Flee
       listen: `${host}:${port}`,
       state_dir: stateDir,
       log_level: 'debug',
-      nodes: agents.map((a) => ({ name: a.name, address: a.listen })),
+      heartbeat_interval_ms: opts.heartbeatIntervalMs,
+      probe_timeout_ms: opts.probeTimeoutMs,
     }),
   );
 
@@ -181,6 +236,11 @@ async function startFleetMaster(dir: string, agents: FleetAgent[]): Promise<Flee
     },
     async stop() {
       await proc?.stop();
+      proc = undefined;
+    },
+    async kill() {
+      if (proc?.running()) process.kill(proc.pid, 'SIGKILL');
+      await proc?.exited;
       proc = undefined;
     },
   };

@@ -6,6 +6,7 @@ export {
   type FleetMaster,
   type FleetOptions,
 } from './fleet.js';
-export { type FleetAgent } from './agent-node.js';
+export { type FleetAgent, type FleetNodeOptions } from './agent-node.js';
+export { type FleetEdge } from './edge-node.js';
 export { PROGRAMS } from './paths.js';
 export { runDemo } from './demo.js';

@@ -9,5 +9,6 @@ const packages = new URL('../../../', import.meta.url);
 export const PROGRAMS = {
   agent: fileURLToPath(new URL('agent/bin/mcp-agent.js', packages)),
   master: fileURLToPath(new URL('master/bin/mcp-master.js', packages)),
+  edgeAgent: fileURLToPath(new URL('edge-agent/bin/mcp-edge-agent.js', packages)),
   cli: fileURLToPath(new URL('cli/bin/run.js', packages)),
 } as const;
