@@ -104,6 +104,21 @@ describe('NodeRegistry', () => {
     expect(registry.get('rift')?.pending.size).toBe(0);
   });
 
+  it('NodeRegistry takes a heartbeat into the usage it holds, keeping an unchanged list', () => {
+    const { registry } = setup();
+    registry.heartbeat('rift', usage(['web'], 2048));
+    const held = registry.get('rift')?.usage;
+    const services = held?.services;
+
+    registry.heartbeat('rift', usage(['web'], 1024));
+    expect(registry.get('rift')?.usage).toBe(held);
+    expect(held?.services).toBe(services);
+    expect(held?.free?.memoryBytes).toBe(1024 * MI);
+    registry.heartbeat('rift', usage(['web', 'api'], 1024));
+
+    expect(held?.services.map((p) => p.service)).toEqual(['web', 'api']);
+  });
+
   it('NodeRegistry asks for a cache write when a node joins or changes, not on heartbeats', () => {
     const { registry, changes } = setup();
 
