@@ -1,0 +1,254 @@
+// Heartbeat benchmark: one real mcp-master process, N simulated agents in a separate child
+// process (nice-grpc clients over a few shared channels), each registering once and then sending
+// one heartbeat per interval, spread evenly. Over a measuring window the parent reads the
+// master's CPU time (/proc/<pid>/stat utime + stime) and RSS (/proc/<pid>/status VmRSS); the
+// driver reports heartbeat latency percentiles.
+//
+//   pnpm --filter @mcp/master bench:heartbeat [N ...]
+//   BENCH_WINDOW_S=30 BENCH_INTERVAL_MS=10000 BENCH_CHANNELS=8 BENCH_MASTER_NODE_ARGS=--cpu-prof
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BIN = join(HERE, '..', 'bin', 'mcp-master.js');
+const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
+const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 10_000);
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 8);
+/** Node options for the master process, for example `--cpu-prof`. */
+const MASTER_NODE_ARGS = (process.env.BENCH_MASTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const GI = 2 ** 30;
+/** Clock ticks per second, the unit of /proc/<pid>/stat times. */
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** Children to stop if this process ends early. */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
+
+async function main(counts) {
+  const sizes = counts.length > 0 ? counts : [1000, 5000];
+  const rows = [];
+  for (const n of sizes) rows.push(await run(n));
+
+  console.log('');
+  console.log(
+    `heartbeat benchmark: one mcp-master, simulated agents at one heartbeat per ` +
+      `${INTERVAL_MS / 1000} s each, ${WINDOW_S} s window, ${CHANNELS} client channels`,
+  );
+  console.log('transport: plain (insecure) gRPC; TLS comes with the security issue');
+  console.log('');
+  console.log(
+    'agents  heartbeats/s  master CPU (% of one core)  master RSS  ' +
+      'p50 ms  p90 ms  p99 ms  max ms  errors  machine load (1 min)',
+  );
+  for (const r of rows) {
+    console.log(
+      [
+        String(r.n).padStart(6),
+        r.rate.toFixed(0).padStart(13),
+        r.cpu.toFixed(1).padStart(27),
+        `${r.rssMb.toFixed(0)} MB`.padStart(11),
+        r.p50.toFixed(2).padStart(7),
+        r.p90.toFixed(2).padStart(7),
+        r.p99.toFixed(2).padStart(7),
+        r.max.toFixed(1).padStart(7),
+        String(r.errors).padStart(7),
+        r.load.toFixed(2).padStart(21),
+      ].join(' '),
+    );
+  }
+  console.log('');
+  console.log('target: 5000 agents under 50% of one core with p99 under 20 ms');
+  console.log(`machine: ${cpus().length} cores; the load column counts other work on it too`);
+}
+
+/** One master, one driver with `n` agents: warm up one interval, then measure a window. */
+async function run(n) {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-heartbeat-'));
+  const config = join(dir, 'master.toml');
+  writeFileSync(
+    config,
+    [
+      'listen = "127.0.0.1:0"',
+      `state_dir = "${join(dir, 'state')}"`,
+      'log_level = "info"',
+      `heartbeat_interval_ms = ${INTERVAL_MS}`,
+    ].join('\n'),
+  );
+
+  const master = spawn(process.execPath, [...MASTER_NODE_ARGS, BIN, '--config', config], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(master);
+  const port = await new Promise((resolve, reject) => {
+    master.once('exit', (code) => reject(new Error(`mcp-master exited with ${code}`)));
+    createInterface({ input: master.stdout }).on('line', (line) => {
+      if (line.includes('"master started"')) resolve(JSON.parse(line).port);
+    });
+  });
+
+  const driver = fork(fileURLToPath(import.meta.url), ['--driver', `127.0.0.1:${port}`, String(n)]);
+  children.add(driver);
+  const messages = [];
+  let wake;
+  driver.on('message', (m) => {
+    messages.push(m);
+    wake?.();
+  });
+  const next = async (type) => {
+    for (;;) {
+      const i = messages.findIndex((m) => m.type === type);
+      if (i >= 0) return messages.splice(i, 1)[0];
+      await new Promise((resolve) => (wake = resolve));
+    }
+  };
+
+  const registered = await next('registered');
+  process.stderr.write(`${n} agents registered in ${registered.ms.toFixed(0)} ms; warming up\n`);
+  await sleep(INTERVAL_MS);
+
+  driver.send({ type: 'mark' });
+  const cpu0 = cpuSeconds(master.pid);
+  const t0 = performance.now();
+  await sleep(WINDOW_S * 1000);
+  const cpu1 = cpuSeconds(master.pid);
+  const wall = (performance.now() - t0) / 1000;
+  const rssMb = rssKb(master.pid) / 1024;
+  driver.send({ type: 'report' });
+  const report = await next('report');
+
+  master.kill('SIGTERM');
+  await new Promise((resolve) => master.once('exit', resolve));
+  children.delete(master);
+  children.delete(driver);
+  rmSync(dir, { recursive: true, force: true });
+  const load = loadavg()[0];
+  return {
+    n,
+    cpu: ((cpu1 - cpu0) / wall) * 100,
+    rssMb,
+    rate: report.count / wall,
+    load,
+    ...report,
+  };
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+function rssKb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The child: `n` agents register, then heartbeat evenly spread over each interval. */
+async function drive(address, n) {
+  const { FleetServiceDefinition, NodeRole } = await import('@mcp/proto');
+  const { createChannel, createClient } = await import('nice-grpc');
+  const clients = Array.from({ length: CHANNELS }, () =>
+    createClient(FleetServiceDefinition, createChannel(address)),
+  );
+  const name = (i) => `sim-${String(i).padStart(5, '0')}`;
+  const usage = () => ({
+    free: { cpuMillis: 3200, memoryBytes: 5 * GI, diskBytes: 80 * GI },
+    containers: 3,
+    services: ['web', 'api', 'db'].map((service) => ({
+      service,
+      resources: { cpuMillis: 100, memoryBytes: 256 * 2 ** 20, diskBytes: 0 },
+    })),
+    measuredAtMs: Date.now(),
+  });
+
+  // Register everyone, a bounded number at a time.
+  const started = performance.now();
+  let next = 0;
+  const register = async () => {
+    while (next < n) {
+      const i = next++;
+      await clients[i % CHANNELS].register({
+        node: {
+          name: name(i),
+          roles: [NodeRole.NODE_ROLE_COMPUTE],
+          address: '127.0.0.1',
+          agentAddress: `127.0.0.1:${20000 + (i % 40000)}`,
+          arch: i % 3 === 0 ? 'arm64' : 'amd64',
+          os: 'debian',
+          pools: i % 3 === 0 ? ['pi'] : [],
+          version: 'bench',
+          rpcs: ['mcp.v1.AgentService/HealthCheck'],
+          capacity: { cpuMillis: 4000, memoryBytes: 8 * GI, diskBytes: 100 * GI },
+          reserved: { cpuMillis: 200, memoryBytes: 256 * 2 ** 20, diskBytes: 0 },
+        },
+        usage: usage(),
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 200 }, register));
+  process.send({ type: 'registered', ms: performance.now() - started });
+
+  // Heartbeats: the k-th heartbeat overall goes to agent k mod n at start + k * interval / n.
+  let latencies = [];
+  let errors = 0;
+  let sent = 0;
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - t0) * n) / INTERVAL_MS);
+    for (; sent < due; sent++) {
+      const i = sent % n;
+      const at = performance.now();
+      clients[i % CHANNELS].heartbeat({ node: name(i), usage: usage() }).then(
+        (out) => {
+          if (out.registerAgain) errors++;
+          latencies.push(performance.now() - at);
+        },
+        () => errors++,
+      );
+    }
+  }, 2);
+
+  process.on('message', (m) => {
+    if (m.type === 'mark') {
+      latencies = [];
+      errors = 0;
+    } else if (m.type === 'report') {
+      clearInterval(timer);
+      const sorted = Float64Array.from(latencies).sort();
+      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      const report = {
+        type: 'report',
+        count: sorted.length,
+        errors,
+        p50: at(0.5),
+        p90: at(0.9),
+        p99: at(0.99),
+        max: at(1),
+      };
+      process.send(report, () => process.exit(0));
+    }
+  });
+}
+
+if (process.argv[2] === '--driver') {
+  await drive(process.argv[3], Number(process.argv[4]));
+} else {
+  await main(
+    process.argv
+      .slice(2)
+      .map(Number)
+      .filter((n) => n > 0),
+  );
+}
