@@ -1,16 +1,10 @@
 // The master's view of the fleet, in memory: what each node said when it registered, what its
 // last heartbeat measured, its health, and the placements the master made that no heartbeat
 // shows yet. Everything here is rebuilt from agents after a restart.
-import {
-  NodeHealth,
-  NodeInfo,
-  NodeUsage,
-  type NodePlacement,
-  type NodeStatus,
-  type Resources,
-} from '@mcp/proto';
+import { NodeHealth, NodeUsage, type NodeInfo, type NodeStatus, type Resources } from '@mcp/proto';
 
 import type { Clock } from './clock.js';
+import { absorb, sameInfo } from './usage.js';
 
 /** A placement (or removal) the master made that the node's heartbeats may not show yet. */
 export interface Pending {
@@ -248,41 +242,4 @@ export class NodeRegistry {
       if (reported === (p.resources !== undefined) || expired) node.pending.delete(service);
     }
   }
-}
-
-/**
- * Copies a heartbeat's figures into the node's usage in place, keeping the services list when it
- * did not change. The record lives for the master's lifetime; replacing its objects on every
- * heartbeat made each of them old-generation garbage ten seconds later, and the full collections
- * that cleared it (20-40 ms pauses every few seconds at 5,000 nodes) set the heartbeat p99.
- */
-function absorb(into: NodeUsage, from: NodeUsage): void {
-  into.containers = from.containers;
-  into.measuredAtMs = from.measuredAtMs;
-  if (into.free && from.free) {
-    into.free.cpuMillis = from.free.cpuMillis;
-    into.free.memoryBytes = from.free.memoryBytes;
-    into.free.diskBytes = from.free.diskBytes;
-  } else {
-    into.free = from.free;
-  }
-  if (!samePlacements(into.services, from.services)) into.services = from.services;
-}
-
-function samePlacements(a: readonly NodePlacement[], b: readonly NodePlacement[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((p, i) => {
-    const q = b[i];
-    return (
-      q !== undefined &&
-      p.service === q.service &&
-      p.resources?.cpuMillis === q.resources?.cpuMillis &&
-      p.resources?.memoryBytes === q.resources?.memoryBytes &&
-      p.resources?.diskBytes === q.resources?.diskBytes
-    );
-  });
-}
-
-function sameInfo(a: NodeInfo, b: NodeInfo): boolean {
-  return JSON.stringify(NodeInfo.toJSON(a)) === JSON.stringify(NodeInfo.toJSON(b));
 }
