@@ -105,11 +105,170 @@ describe('parseServiceDefinition', () => {
       /not a quantity/,
     ],
     ['no components', 'name = "web"\n', 'components', /required/],
+    ['an empty component list', 'name = "web"\ncomponents = []\n', 'components', /at least one/],
   ])('refuses %s with the field path', (_what, text, path, reason) => {
     const err = failure(text);
     expect(err.path).toBe(path);
     expect(err.reason).toMatch(reason);
     expect(err.message).toContain(`'web.toml'`);
+  });
+
+  it.each([
+    [
+      'a number for a name',
+      BASE.replace('name = "web"\nnode', 'name = 5\nnode'),
+      'name',
+      'string',
+      'integer',
+    ],
+    [
+      'a string for a port',
+      `${BASE}\n[[components.routes]]\nport = "443"\n`,
+      'components[0].routes[0].port',
+      'number',
+      'string',
+    ],
+    ['a string for cmd', `${BASE}cmd = "sleep"\n`, 'components[0].cmd', 'array', 'string'],
+    [
+      'a string for active',
+      BASE.replace('node =', 'active = "yes"\nnode ='),
+      'active',
+      'boolean',
+      'string',
+    ],
+    [
+      'a float for a port',
+      `${BASE}\n[[components.routes]]\nport = 1.5\n`,
+      'components[0].routes[0].port',
+      'integer',
+      'float',
+    ],
+    ['a date for a name', 'name = 1979-05-27\ncomponents = []\n', 'name', 'string', 'date-time'],
+    [
+      'a table for a component',
+      'name = "web"\ncomponents = [[1]]\n',
+      'components[0]',
+      'table',
+      'array',
+    ],
+  ])('refuses %s as a wrong type, not a missing field', (_what, text, path, expected, got) => {
+    const err = failure(text);
+
+    expect(err.path).toBe(path);
+    expect(err.reason).toBe(`expected ${expected}, got ${got}`);
+  });
+
+  it.each([
+    ['memory', 'true', 'boolean', /"256Mi"/],
+    ['disk', '[1]', 'array', /bytes as a number/],
+    ['cpu', '{ n = 1 }', 'table', /"250m"/],
+  ])('refuses %s = %s naming the forms the field accepts', (field, value, got, forms) => {
+    const err = failure(`${BASE}\n[components.resources]\n${field} = ${value}\n`);
+
+    expect(err.path).toBe(`components[0].resources.${field}`);
+    expect(err.reason).toMatch(new RegExp(`^expected .*, got ${got}$`));
+    expect(err.reason).toMatch(forms);
+  });
+
+  it.each([
+    ['cpu = 1e300', 'cpu', /too large \(at most 1000000 cores\)/],
+    ['cpu = inf', 'cpu', /^expected cores .*, got float \(Infinity\)$/],
+    ['cpu = "2000000"', 'cpu', /too large/],
+    ['memory = "99999999999999999999Ti"', 'memory', /too large \(at most 8192Ti\)/],
+    ['disk = 1e17', 'disk', /too large/],
+  ])('refuses %s with the field path', (line, field, reason) => {
+    const err = failure(`${BASE}\n[components.resources]\n${line}\n`);
+
+    expect(err.path).toBe(`components[0].resources.${field}`);
+    expect(err.reason).toMatch(reason);
+  });
+
+  it.each([
+    ['1e300', /between 1 and 65535/],
+    ['0', /between 1 and 65535/],
+    ['65536', /between 1 and 65535/],
+    ['1.5', /expected integer, got float/],
+    ['inf', /got float \(Infinity\)/],
+  ])('refuses route port = %s', (port, reason) => {
+    const err = failure(`${BASE}\n[[components.routes]]\nport = ${port}\n`);
+
+    expect(err.path).toBe('components[0].routes[0].port');
+    expect(err.reason).toMatch(reason);
+  });
+
+  it('refuses two routes whose names give one port variable, naming both', () => {
+    const routes =
+      '[[components.routes]]\nname = "a-b"\nport = 1\n[[components.routes]]\nname = "a_b"\nport = 2\n';
+
+    const err = failure(`${BASE}\n${routes}`);
+
+    expect(err.path).toBe('components[0].routes[1].name');
+    expect(err.reason).toBe("routes 'a-b' and 'a_b' would both pass their port as $PORT_A_B");
+  });
+
+  it.each([
+    ['host', '', /'host' is refused: it publishes on every interface/],
+    ['none', '\n[[components.routes]]\nport = 1\n', /'none' leaves the component's routes/],
+  ])('refuses network = "%s" where it cannot work', (network, routes, reason) => {
+    const err = failure(`${BASE}network = "${network}"\n${routes}`);
+
+    expect(err.path).toBe('components[0].network');
+    expect(err.reason).toMatch(reason);
+  });
+
+  it('accepts network = "none" for a component without routes', () => {
+    const spec = parseServiceDefinition(`${BASE}network = "none"\n`, 'web.toml');
+
+    expect(spec.components[0]?.network).toBe('none');
+  });
+
+  it.each([
+    [
+      'an upper-case registry',
+      'Registry.local:5000/web:v1',
+      /registry 'Registry.local:5000' must be lower case/,
+    ],
+    [
+      'an upper-case repository',
+      'registry.local:5000/Web:v1',
+      /repository 'Web' must be lower case/,
+    ],
+    ['a non-ASCII tag', 'registry.local:5000/web:v1é', /tag 'v1é' may hold only ASCII/],
+    ['a tag over 128 characters', `registry.local:5000/web:${'v'.repeat(129)}`, /longer than 128/],
+    ['a short digest', 'registry.local:5000/web@sha256:abc', /not 'sha256:' followed by 64/],
+    [
+      'a digest of another algorithm',
+      `registry.local:5000/web@md5:${'a'.repeat(64)}`,
+      /not 'sha256:'/,
+    ],
+  ])('refuses %s at validation', (_what, image, reason) => {
+    const err = failure(BASE.replace('registry.local:5000/web:v1', image));
+
+    expect(err.path).toBe('components[0].image');
+    expect(err.reason).toMatch(reason);
+    expect(err.reason.length).toBeLessThan(200);
+  });
+
+  it('accepts an image pinned by a sha256 digest alone', () => {
+    const image = `registry.local:5000/web@sha256:${'0a'.repeat(32)}`;
+
+    const spec = parseServiceDefinition(BASE.replace('registry.local:5000/web:v1', image), 'w');
+
+    expect(spec.components[0]?.image).toBe(image);
+  });
+
+  it('checks a wire spec for huge requests and a host network like a file', () => {
+    const spec = parseServiceDefinition(BASE, 'web.toml');
+    const component = spec.components[0];
+    if (!component) throw new Error('no component');
+
+    component.resources = { cpuMillis: 1e303, memoryBytes: 2 ** 60, diskBytes: 0 };
+    expect(() => validateServiceSpec(spec)).toThrow(/resources\.cpu: must be between 0 and/);
+    component.resources = { cpuMillis: 0, memoryBytes: 2 ** 60, diskBytes: 0 };
+    expect(() => validateServiceSpec(spec)).toThrow(/resources\.memory: must be between 0/);
+    component.resources = { cpuMillis: 0, memoryBytes: 0, diskBytes: 0 };
+    component.network = 'host';
+    expect(() => validateServiceSpec(spec)).toThrow(/network: 'host' is refused/);
   });
 
   it('names the line of malformed TOML', () => {

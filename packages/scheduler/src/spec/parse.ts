@@ -1,11 +1,18 @@
 // Service definitions: TOML text in, a validated ServiceSpec out, or a DefinitionError that
 // names the file, the field path (or the line, for TOML syntax) and the reason.
 import { RouteMode, type ComponentSpec, type ServiceSpec } from '@mcp/proto';
-import { parse as parseToml, TomlError } from 'smol-toml';
+import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 
 import { DefinitionError } from './errors.js';
-import { parseCpu, parseSize } from './quantity.js';
+import {
+  formatCpu,
+  formatSize,
+  MAX_CPU_MILLIS,
+  MAX_SIZE_BYTES,
+  parseCpu,
+  parseSize,
+} from './quantity.js';
 import { checkServiceSpec } from './rules.js';
 import { definitionSchema, type DefinitionFile } from './schema.js';
 
@@ -36,7 +43,8 @@ export function parseServiceDefinition(text: string, file: string): ServiceSpec 
   const shaped = definitionSchema.safeParse(raw);
   if (!shaped.success) {
     const issue = shaped.error.issues[0] as z.core.$ZodIssue;
-    throw new DefinitionError({ file, path: formatPath(issue.path) }, describeIssue(issue));
+    const reason = describeIssue(issue, raw);
+    throw new DefinitionError({ file, path: formatPath(issue.path) }, reason);
   }
 
   const spec = toSpec(shaped.data, file);
@@ -74,12 +82,20 @@ function toComponent(
     const value = res[field];
     if (value === undefined) return 0;
     const parsed = field === 'cpu' ? parseCpu(value) : parseSize(value);
+    const path = `${at}.resources.${field}`;
     if (parsed === undefined) {
       const example = field === 'cpu' ? '"250m" or "0.5"' : '"256Mi" or "1G"';
       throw new DefinitionError(
-        { file, path: `${at}.resources.${field}` },
+        { file, path },
         `'${value}' is not a quantity (for example ${example})`,
       );
+    }
+
+    // Past these a request is a typing mistake, and could not be sent as a uint64 anyway.
+    const max = field === 'cpu' ? MAX_CPU_MILLIS : MAX_SIZE_BYTES;
+    if (parsed > max) {
+      const most = field === 'cpu' ? `${formatCpu(max)} cores` : formatSize(max);
+      throw new DefinitionError({ file, path }, `'${value}' is too large (at most ${most})`);
     }
     return parsed;
   };
@@ -115,17 +131,62 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Zod's names for the types a definition uses, as TOML names them. */
+const TOML_TYPES: Readonly<Record<string, string>> = {
+  int: 'integer',
+  object: 'table',
+  record: 'table',
+};
+
+/**
+ * Why a value has the wrong shape. Zod 4 leaves the input off its issues unless asked, so the
+ * value is looked up in the parsed TOML by the issue's path: absent is missing, else its type.
+ */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const found = lookup(raw, issue.path);
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `required field is missing (${issue.expected})`
-        : `expected ${issue.expected}, got ${typeof issue.input}`;
+    case 'invalid_type': {
+      const expected = TOML_TYPES[issue.expected] ?? issue.expected;
+      if (!found.present) return `required field is missing (${expected})`;
+      return `expected ${expected}, got ${tomlType(found.value)}`;
+    }
+    case 'invalid_union':
+      // The union's own error text says which forms it accepts.
+      return `expected ${issue.message}, got ${tomlType(found.value)}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`;
     default:
       return issue.message;
+  }
+}
+
+/** The value at a path in parsed TOML, and whether it is there at all. */
+function lookup(raw: unknown, path: readonly PropertyKey[]): { present: boolean; value: unknown } {
+  let value = raw;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) {
+      return { present: false, value: undefined };
+    }
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return { present: true, value };
+}
+
+/** A parsed TOML value's type, in TOML's words. */
+function tomlType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof TomlDate) return 'date-time';
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) return `float (${value})`;
+      return Number.isInteger(value) ? 'integer' : 'float';
+    case 'bigint':
+      return 'integer';
+    case 'object':
+      return 'table';
+    default:
+      return typeof value;
   }
 }

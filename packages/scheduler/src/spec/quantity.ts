@@ -13,6 +13,18 @@ const SIZE_UNITS: Record<string, number> = {
   Ti: 2 ** 40,
 };
 
+/** Largest CPU request, in millicores: a million cores, far beyond any node. */
+export const MAX_CPU_MILLIS = 1_000_000_000;
+
+/** Largest memory or disk request, in bytes: what a number holds exactly (8 PiB). */
+export const MAX_SIZE_BYTES = Number.MAX_SAFE_INTEGER;
+
+/** The forms a CPU request takes, for messages. */
+export const CPU_FORMS = 'cores as a number (2, 0.5) or a string ("0.5", "250m")';
+
+/** The forms a memory or disk request takes, for messages. */
+export const SIZE_FORMS = 'bytes as a number, or a string with a unit ("256Mi", "1G")';
+
 /** Parses `"250m"`, `"0.5"` or `2` into millicores; undefined when it is not a quantity. */
 export function parseCpu(value: string | number): number | undefined {
   if (typeof value === 'number') return value >= 0 ? Math.round(value * 1000) : undefined;

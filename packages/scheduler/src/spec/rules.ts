@@ -1,6 +1,15 @@
 // Rules a service definition must satisfy, checked on the proto form so that the CLI, the
 // master and the agent apply the very same checks.
-import { RouteMode, type ComponentSpec, type RouteSpec, type ServiceSpec } from '@mcp/proto';
+import {
+  RouteMode,
+  type ComponentSpec,
+  type Resources,
+  type RouteSpec,
+  type ServiceSpec,
+} from '@mcp/proto';
+
+import { imageReferenceProblem, splitImage } from './image.js';
+import { formatCpu, formatSize, MAX_CPU_MILLIS, MAX_SIZE_BYTES } from './quantity.js';
 
 /** One broken rule: the field path and why. */
 export interface RuleViolation {
@@ -16,6 +25,9 @@ const ENV = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const RESTART = new Set(['', 'no', 'always', 'on-failure', 'unless-stopped']);
 const ARCHES = new Set(['amd64', 'arm64']);
 
+/** Why a route port is refused, from the schema and from these rules alike. */
+export const PORT_RANGE = 'a route needs a whole port number between 1 and 65535';
+
 /** Environment variable that carries a route's host port: `PORT` or `PORT_<NAME>`. */
 export function portVariable(route: Pick<RouteSpec, 'name'>): string {
   return route.name ? `PORT_${route.name.toUpperCase().replace(/-/g, '_')}` : 'PORT';
@@ -23,10 +35,7 @@ export function portVariable(route: Pick<RouteSpec, 'name'>): string {
 
 /** Version of an image, taken from its tag: `registry:5000/a/b:v1.2` gives `v1.2`. */
 export function imageVersion(image: string): string {
-  const ref = image.split('@')[0] ?? image;
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? ref.slice(colon + 1) : '';
+  return splitImage(image).tag;
 }
 
 /** Checks every rule and returns all violations, in field order; empty when the spec is sound. */
@@ -63,6 +72,7 @@ function checkComponent(service: string, c: ComponentSpec, at: string): RuleViol
   c.env.forEach((e, j) => {
     if (!ENV.test(e)) out.push({ path: `${at}.env[${j}]`, reason: `'${e}' is not KEY=value` });
   });
+  out.push(...checkNetwork(c, `${at}.network`));
   if (!RESTART.has(c.restart)) {
     out.push({ path: `${at}.restart`, reason: `'${c.restart}' is not a restart policy` });
   }
@@ -70,7 +80,52 @@ function checkComponent(service: string, c: ComponentSpec, at: string): RuleViol
     if (!ARCHES.has(a))
       out.push({ path: `${at}.arch[${j}]`, reason: `unknown architecture '${a}'` });
   });
+  if (c.resources) out.push(...checkResources(c.resources, `${at}.resources`));
   out.push(...checkRoutes(c.routes, at));
+  return out;
+}
+
+/**
+ * `host` would publish the component on every interface of the node, while the agent reports
+ * (and the edge routes to) the node's address alone; `none` leaves routes unreachable.
+ */
+function checkNetwork(c: ComponentSpec, path: string): RuleViolation[] {
+  if (c.network === 'host') {
+    return [
+      {
+        path,
+        reason:
+          "'host' is refused: it publishes on every interface of the node, not on its " +
+          'address alone; leave network unset or name a network',
+      },
+    ];
+  }
+  if (c.network === 'none' && c.routes.length > 0) {
+    return [{ path, reason: "'none' leaves the component's routes unreachable" }];
+  }
+  return [];
+}
+
+/** Requests beyond these bounds are typing mistakes, and would not survive a uint64 on the wire. */
+function checkResources(r: Resources, path: string): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  if (!Number.isSafeInteger(r.cpuMillis) || r.cpuMillis < 0 || r.cpuMillis > MAX_CPU_MILLIS) {
+    out.push({
+      path: `${path}.cpu`,
+      reason: `must be between 0 and ${formatCpu(MAX_CPU_MILLIS)} cores`,
+    });
+  }
+  for (const [field, bytes] of [
+    ['memory', r.memoryBytes],
+    ['disk', r.diskBytes],
+  ] as const) {
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_SIZE_BYTES) {
+      out.push({
+        path: `${path}.${field}`,
+        reason: `must be between 0 and ${formatSize(MAX_SIZE_BYTES)}`,
+      });
+    }
+  }
   return out;
 }
 
@@ -78,7 +133,9 @@ function checkImage(image: string, path: string): RuleViolation[] {
   if (image.trim() === '' || /\s/.test(image)) {
     return [{ path, reason: 'an image reference is required' }];
   }
-  if (image.includes('@sha256:')) return [];
+  const problem = imageReferenceProblem(image);
+  if (problem) return [{ path, reason: problem }];
+  if (image.includes('@')) return [];
   const tag = imageVersion(image);
   if (tag === '') return [{ path, reason: `'${image}' has no tag; pin one` }];
   if (tag === 'latest') return [{ path, reason: `'${image}' uses :latest; pin a tag` }];
@@ -107,10 +164,11 @@ function checkVolume(service: string, volume: string, path: string): RuleViolati
 function checkRoutes(routes: RouteSpec[], at: string): RuleViolation[] {
   const out: RuleViolation[] = [];
   const names = new Set<string>();
+  const variables = new Map<string, string>();
   routes.forEach((r, k) => {
     const path = `${at}.routes[${k}]`;
-    if (r.port < 1 || r.port > 65535) {
-      out.push({ path: `${path}.port`, reason: 'a route needs a port between 1 and 65535' });
+    if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) {
+      out.push({ path: `${path}.port`, reason: PORT_RANGE });
     }
     if (r.mode === RouteMode.ROUTE_MODE_UNSPECIFIED) {
       out.push({ path: `${path}.mode`, reason: 'mode must be l4 or l7' });
@@ -124,6 +182,18 @@ function checkRoutes(routes: RouteSpec[], at: string): RuleViolation[] {
     if (names.has(r.name))
       out.push({ path: `${path}.name`, reason: `duplicate route '${r.name}'` });
     names.add(r.name);
+
+    // Each route's host port reaches the container as an environment variable; two names that
+    // map to one variable would leave one port unsaid.
+    const variable = portVariable(r);
+    const other = variables.get(variable);
+    if (other !== undefined && other !== r.name) {
+      out.push({
+        path: `${path}.name`,
+        reason: `routes '${other}' and '${r.name}' would both pass their port as $${variable}`,
+      });
+    }
+    variables.set(variable, r.name);
     if (r.hostname !== '' && !HOSTNAME.test(r.hostname.toLowerCase())) {
       out.push({ path: `${path}.hostname`, reason: `'${r.hostname}' is not a hostname` });
     }
