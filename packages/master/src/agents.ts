@@ -3,8 +3,7 @@
 import { AgentServiceDefinition, type AgentServiceClient } from '@mcp/proto';
 import { createChannel, createClient, Status, type Channel } from 'nice-grpc';
 
-import { AgentCallError, agentCallError } from './errors.js';
-import { UnknownNodeError } from './errors.js';
+import { AgentCallError, agentCallError, UnknownNodeError } from './errors.js';
 import type { NodeRegistry } from './registry.js';
 
 export type AgentClient = AgentServiceClient;
@@ -36,6 +35,11 @@ export class Agents {
     return client;
   }
 
+  /** A node's agent address as it registered; empty for a node the master does not know. */
+  address(name: string): string {
+    return this.registry.get(name)?.info.agentAddress ?? '';
+  }
+
   /** Whether a node says it implements an RPC; a node that reported none is assumed to. */
   implements(name: string, rpc: string): boolean {
     const rpcs = this.registry.get(name)?.info.rpcs ?? [];
@@ -61,18 +65,18 @@ export class Agents {
     try {
       return await fn(client, signal);
     } catch (err) {
+      const address = this.address(node);
       const failure = timeout?.aborted
         ? new AgentCallError(
             node,
+            address,
             method,
             Status.DEADLINE_EXCEEDED,
-            `no answer within ${options.timeoutMs} ms`,
+            `timed out: no answer within ${options.timeoutMs} ms`,
             { cause: err },
           )
-        : agentCallError(node, method, err);
-      if (failure.status === Status.UNAVAILABLE || failure.status === Status.DEADLINE_EXCEEDED) {
-        this.drop(node, client);
-      }
+        : agentCallError(node, address, method, err);
+      if (failure.unreached) this.drop(node, client);
       throw failure;
     }
   }

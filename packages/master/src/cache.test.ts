@@ -45,17 +45,17 @@ async function fleetThenStop(dir: string): Promise<FakeAgent[]> {
 }
 
 describe('NodeCache', () => {
-  it('master writes nodes.json with each node name, agent address and info', async () => {
+  it('master writes nodes.json with each node name, agent address, info and services', async () => {
     const dir = stateDir();
     const [orion, rift] = await fleetThenStop(dir);
 
     const data = JSON.parse(readFileSync(join(dir, 'nodes.json'), 'utf8')) as {
-      nodes: { name: string; agent_address: string; info: { pools: string[] } }[];
+      nodes: { name: string; agent_address: string; info: unknown; services: string[] }[];
     };
 
-    expect(data.nodes.map((n) => [n.name, n.agent_address])).toEqual([
-      ['orion', orion?.address],
-      ['rift', rift?.address],
+    expect(data.nodes.map((n) => [n.name, n.agent_address, n.services])).toEqual([
+      ['orion', orion?.address, []],
+      ['rift', rift?.address, ['web']],
     ]);
     expect(data.nodes[0]?.info).toMatchObject({ name: 'orion', arch: 'amd64' });
     expect(readdirSync(dir)).toEqual(['nodes.json']);
@@ -103,6 +103,19 @@ describe('NodeCache', () => {
     expect(m.running.registry.hostsOf('web')).toEqual(['rift']);
     await m.close();
     expect(readdirSync(dir)).toEqual(['nodes.json']);
+  });
+
+  it('master restarted with its cache keeps what a down node last reported', async () => {
+    const dir = stateDir();
+    const [orion, rift] = await fleetThenStop(dir);
+    await rift?.stop();
+
+    const m = await master({ stateDir: dir });
+    await m.running.rebuilt;
+
+    expect(m.running.registry.get('rift')?.health).toBe(NodeHealth.NODE_HEALTH_UNHEALTHY);
+    expect(m.running.registry.hostsOf('web')).toEqual(['rift']);
+    expect(orion?.healthChecks).toBeGreaterThan(0);
   });
 
   it('master ignores a corrupt cache with a warning', async () => {

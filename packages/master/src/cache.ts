@@ -18,6 +18,15 @@ interface CachedNode {
   name: string;
   agent_address: string;
   info: unknown;
+  /** The services it last reported; absent in files written before they were kept. */
+  services?: unknown;
+}
+
+/** A node as the cache keeps it: its info and the services it last reported. */
+export interface CachedNodeEntry {
+  readonly info: NodeInfo;
+  /** Service names; undefined when the node's services are not known. */
+  readonly services: readonly string[] | undefined;
 }
 
 export class NodeCache {
@@ -26,17 +35,17 @@ export class NodeCache {
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
 
-  /** @param nodes what to write: the registry's current node infos. */
+  /** @param nodes what to write: the registry's current nodes and their services. */
   constructor(
     stateDir: string,
-    private readonly nodes: () => NodeInfo[],
+    private readonly nodes: () => CachedNodeEntry[],
     private readonly log: Logger,
   ) {
     this.file = join(stateDir, 'nodes.json');
   }
 
   /** The cached nodes; none when the file is missing, and none with a warning when it is bad. */
-  read(): NodeInfo[] {
+  read(): CachedNodeEntry[] {
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
@@ -54,7 +63,8 @@ export class NodeCache {
       return (data.nodes as CachedNode[]).map((n) => {
         const info = NodeInfo.fromJSON(n.info);
         if (!info.name || info.name !== n.name) throw new Error(`bad entry '${String(n.name)}'`);
-        return info;
+        const listed = Array.isArray(n.services) && n.services.every((s) => typeof s === 'string');
+        return { info, services: listed ? (n.services as string[]) : undefined };
       });
     } catch (err) {
       this.log.warn({ err, file: this.file }, 'node cache corrupt, ignored');
@@ -87,10 +97,11 @@ export class NodeCache {
 
   /** Writes a temporary file beside the cache, then renames it over: readers never see half. */
   private async write(): Promise<void> {
-    const nodes: CachedNode[] = this.nodes().map((info) => ({
+    const nodes: CachedNode[] = this.nodes().map(({ info, services }) => ({
       name: info.name,
       agent_address: info.agentAddress,
       info: NodeInfo.toJSON(info),
+      ...(services ? { services } : {}),
     }));
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {

@@ -52,7 +52,7 @@ export async function deployService(
   spec: ServiceSpec,
   dryRun: boolean,
 ): Promise<DeployOutcome> {
-  const running = await ctx.locator.find(spec.name);
+  const { nodes: running } = await ctx.locator.find(spec.name);
   const isPool = targetIsPool(ctx.registry, spec);
   const stay = running.find((node) => satisfies(ctx.registry, spec.node, isPool, node));
 

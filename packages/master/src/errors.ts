@@ -4,6 +4,7 @@ import type { PlacementResult } from '@mcp/proto';
 import { ClientError, ServerError, Status } from 'nice-grpc';
 
 import { noPlacementMessage } from './placement-text.js';
+import { transportReason } from './transport-reason.js';
 
 /** A command named a node the master does not know. */
 export class UnknownNodeError extends Error {
@@ -11,8 +12,11 @@ export class UnknownNodeError extends Error {
   constructor(
     readonly node: string,
     readonly known: string[],
+    /** What could not be done, for the message. Default: `reach node '<node>'`. */
+    doing = `reach node '${node}'`,
   ) {
-    super(`failed to find node '${node}': no such node (known: ${known.join(', ') || 'none'})`);
+    const nodes = known.length > 0 ? `known nodes: ${known.join(', ')}` : 'no node has registered';
+    super(`failed to ${doing}: no node named '${node}'; ${nodes}`);
     this.name = 'UnknownNodeError';
   }
 }
@@ -47,13 +51,55 @@ export class NodeUnhealthyError extends Error {
   }
 }
 
-/** No node runs the service. */
+/** A node that does not answer, and why. */
+export interface SilentNode {
+  readonly node: string;
+  /** Short, for example `connection refused` or `unhealthy: HealthCheck failed: ...`. */
+  readonly reason: string;
+}
+
+/** No node runs the service, as far as the nodes that answered say. */
 export class ServiceNotFoundError extends Error {
   readonly code = 'SERVICE_NOT_FOUND';
-  constructor(readonly service: string) {
-    super(`failed to find service '${service}': it runs on no node`);
+  constructor(
+    readonly service: string,
+    /** Silent nodes whose services the master never learnt, which may run it. Default: none. */
+    readonly unknown: readonly SilentNode[] = [],
+  ) {
+    const where =
+      unknown.length === 0
+        ? 'it runs on no node'
+        : 'no node that answered runs it; it may run on ' +
+          silentText(unknown) +
+          ', and the master has not heard what runs there since it started';
+    super(`failed to find service '${service}': ${where}`);
     this.name = 'ServiceNotFoundError';
   }
+}
+
+/** The nodes that last reported a service do not answer now. */
+export class ServiceUnreachableError extends Error {
+  readonly code = 'SERVICE_UNREACHABLE';
+  constructor(
+    readonly service: string,
+    /** What could not be done, for example `stop`. */
+    readonly verb: string,
+    readonly nodes: readonly SilentNode[],
+  ) {
+    super(`failed to ${verb} service '${service}': it was last reported on ` + silentText(nodes));
+    this.name = 'ServiceUnreachableError';
+  }
+}
+
+/** `node 'a', which does not answer (why)` or `nodes 'a', 'b', which do not answer (...)`. */
+function silentText(nodes: readonly SilentNode[]): string {
+  const [first] = nodes;
+  if (nodes.length === 1 && first) {
+    return `node '${first.node}', which does not answer${first.reason ? ` (${first.reason})` : ''}`;
+  }
+  const names = nodes.map((n) => `'${n.node}'`).join(', ');
+  const why = nodes.map((n) => `${n.node}: ${n.reason || 'no reason given'}`).join('; ');
+  return `nodes ${names}, which do not answer (${why})`;
 }
 
 /** A call to an agent failed; keeps the agent's status code. */
@@ -61,29 +107,52 @@ export class AgentCallError extends Error {
   readonly code = 'AGENT_CALL';
   constructor(
     readonly node: string,
+    /** The agent's address; empty when the master does not know it. */
+    readonly address: string,
     readonly method: string,
     readonly status: Status,
-    reason: string,
+    /** Short: for a transport failure `connection refused`, `timed out ...` and the like. */
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
     super(
-      status === Status.UNAVAILABLE || status === Status.DEADLINE_EXCEEDED
-        ? `failed to reach node '${node}': ${reason}`
+      isTransport(status)
+        ? `failed to reach node '${node}'${address ? ` at ${address}` : ''}: ${reason}`
         : `node '${node}' refused ${method}: ${reason}`,
       options,
     );
     this.name = 'AgentCallError';
   }
+
+  /** True when the agent was not reached (or did not answer in time), rather than refusing. */
+  get unreached(): boolean {
+    return isTransport(this.status);
+  }
 }
 
-/** Wraps whatever an agent call threw. */
-export function agentCallError(node: string, method: string, err: unknown): AgentCallError {
+function isTransport(status: Status): boolean {
+  return status === Status.UNAVAILABLE || status === Status.DEADLINE_EXCEEDED;
+}
+
+/** Wraps whatever an agent call threw; transport failures get a short reason. */
+export function agentCallError(
+  node: string,
+  address: string,
+  method: string,
+  err: unknown,
+): AgentCallError {
   if (err instanceof AgentCallError) return err;
   if (err instanceof ClientError) {
-    return new AgentCallError(node, method, err.code, err.details, { cause: err });
+    const reason =
+      err.code === Status.UNAVAILABLE
+        ? transportReason(err.details)
+        : err.code === Status.DEADLINE_EXCEEDED
+          ? 'timed out'
+          : err.details;
+    return new AgentCallError(node, address, method, err.code, reason, { cause: err });
   }
   const reason = err instanceof Error ? err.message : String(err);
-  return new AgentCallError(node, method, Status.UNKNOWN, reason, { cause: err });
+  return new AgentCallError(node, address, method, Status.UNKNOWN, reason, { cause: err });
 }
 
 /** Status codes of the master's and the scheduler's errors, by `code`. */
@@ -92,6 +161,7 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   INVALID_NODE_REPORT: Status.INVALID_ARGUMENT,
   NODE_UNHEALTHY: Status.FAILED_PRECONDITION,
   SERVICE_NOT_FOUND: Status.NOT_FOUND,
+  SERVICE_UNREACHABLE: Status.UNAVAILABLE,
   INVALID_DEFINITION: Status.INVALID_ARGUMENT,
   AMBIGUOUS_TARGET: Status.INVALID_ARGUMENT,
   UNKNOWN_TARGET: Status.FAILED_PRECONDITION,

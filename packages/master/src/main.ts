@@ -57,10 +57,11 @@ export async function runMaster(
   const staleAfterMs = MISSED_INTERVALS * intervalMs;
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
 
-  // The registry, filled first from the cache so early heartbeats find their nodes. The cache
-  // is written when a node joins or changes (never called before the cache exists).
+  // The registry, filled first from the cache so early heartbeats find their nodes, with the
+  // services each last reported. The cache is written when a node joins or changes, or its
+  // services do (never called before the cache exists).
   const registry = new NodeRegistry({ clock, intervalMs, onChange: () => cache.changed() });
-  const cache = new NodeCache(config.stateDir, () => registry.infos(), log);
+  const cache = new NodeCache(config.stateDir, () => registry.entries(), log);
   const cached = cache.read();
   registry.restore(cached);
 
@@ -88,7 +89,7 @@ export async function runMaster(
 
   // Probe every cached node at once rather than wait for heartbeats.
   const rebuilt = monitor.probeAll(
-    cached.map((n) => n.name),
+    cached.map((n) => n.info.name),
     true,
   );
   log.info({ listen: config.listen, port, cached: cached.length, intervalMs }, 'master started');

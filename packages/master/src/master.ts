@@ -2,6 +2,7 @@
 // that runs the service, and report the fleet. One operation per service at a time.
 import {
   NodeHealth,
+  StepStatus,
   type LogChunk,
   type NodeError,
   type NodeStatus,
@@ -16,7 +17,12 @@ import type { Logger } from 'pino';
 import { agentRpc, type AgentClient, type Agents } from './agents.js';
 import type { Clock } from './clock.js';
 import { deployService, type DeployOutcome } from './deploy.js';
-import { agentCallError, ServiceNotFoundError, UnknownNodeError } from './errors.js';
+import {
+  agentCallError,
+  ServiceNotFoundError,
+  ServiceUnreachableError,
+  UnknownNodeError,
+} from './errors.js';
 import { eachLimit } from './limit.js';
 import type { Locator } from './locate.js';
 import type { NodeRegistry } from './registry.js';
@@ -67,14 +73,28 @@ export class Master {
     return this.onNode(name, 'Restart', (c) => c.restart({ service: name }));
   }
 
-  /** Removes a service from every node that runs it. */
+  /**
+   * Removes a service from every node that runs it. A node that last reported it and does not
+   * answer now gets a failed step (the service stays there); when no node answers, nothing is
+   * done and ServiceUnreachableError names them.
+   */
   undeploy(name: string): Promise<MasterOutcome> {
     return this.lock.acquire(name, async () => {
-      const nodes = await this.ctx.locator.find(name);
-      if (nodes.length === 0) throw new ServiceNotFoundError(name);
+      const { nodes, silent, unknown } = await this.ctx.locator.find(name);
+      if (nodes.length === 0) throw new ServiceNotFoundError(name, unknown);
+      if (silent.length === nodes.length) {
+        throw new ServiceUnreachableError(name, 'undeploy', silent);
+      }
 
-      const steps: Step[] = [];
-      for (const node of nodes) {
+      // The nodes that do not answer keep it: a failed step each, so the answer says so.
+      const steps: Step[] = silent.map(({ node, reason }) => ({
+        name: 'undeploy',
+        node,
+        status: StepStatus.STEP_STATUS_FAILED,
+        detail: '',
+        error: `node '${node}' does not answer (${reason}); the service stays there`,
+      }));
+      for (const node of nodes.filter((n) => !silent.some((s) => s.node === n))) {
         this.ctx.log.info({ service: name, node }, 'undeploy requested');
         const out = await this.ctx.agents.call(node, 'Undeploy', (c) =>
           c.undeploy({ service: name }),
@@ -93,7 +113,9 @@ export class Master {
    */
   async list(only: string): Promise<{ services: ServiceStatus[]; errors: NodeError[] }> {
     const { registry, agents } = this.ctx;
-    if (only && !registry.get(only)) throw new UnknownNodeError(only, registry.names());
+    if (only && !registry.get(only)) {
+      throw new UnknownNodeError(only, registry.names(), 'list services');
+    }
     const names = (only ? [only] : registry.names()).filter((n) => agents.implements(n, STATUS));
 
     const services: ServiceStatus[] = [];
@@ -119,7 +141,7 @@ export class Master {
   }
 
   async status(name: string): Promise<ServiceStatus> {
-    const node = await this.locate(name);
+    const node = await this.locate(name, 'get the status of');
     const out = await this.ctx.agents.call(node, 'Status', (c) => c.status({ service: name }));
     const found = out.services[0];
     if (!found) throw new ServiceNotFoundError(name);
@@ -130,13 +152,13 @@ export class Master {
     req: { service: string; component: string; follow: boolean; tail: number },
     signal: AbortSignal,
   ): AsyncGenerator<LogChunk> {
-    const node = await this.locate(req.service);
+    const node = await this.locate(req.service, 'read the logs of');
     const client = this.ctx.agents.client(node);
     try {
       for await (const r of client.logs(req, { signal })) if (r.chunk) yield r.chunk;
     } catch (err) {
       if (signal.aborted) return;
-      throw agentCallError(node, 'Logs', err);
+      throw agentCallError(node, this.ctx.agents.address(node), 'Logs', err);
     }
   }
 
@@ -145,12 +167,16 @@ export class Master {
     return this.ctx.registry.statuses();
   }
 
-  /** The node that runs a service: the first of those that do. */
-  private async locate(name: string): Promise<string> {
-    const nodes = await this.ctx.locator.find(name);
-    const node = nodes[0];
-    if (node === undefined) throw new ServiceNotFoundError(name);
-    return node;
+  /**
+   * The node that runs a service: the first of those that answered. When only nodes that do
+   * not answer last reported it, ServiceUnreachableError names them (`verb` says what failed).
+   */
+  private async locate(name: string, verb: string): Promise<string> {
+    const { nodes, silent, unknown } = await this.ctx.locator.find(name);
+    const live = nodes.find((n) => !silent.some((s) => s.node === n));
+    if (live !== undefined) return live;
+    if (silent.length > 0) throw new ServiceUnreachableError(name, verb, silent);
+    throw new ServiceNotFoundError(name, unknown);
   }
 
   private onNode(
@@ -159,7 +185,7 @@ export class Master {
     fn: (c: AgentClient) => Promise<{ steps: Step[]; service?: ServiceStatus }>,
   ): Promise<MasterOutcome> {
     return this.lock.acquire(name, async () => {
-      const node = await this.locate(name);
+      const node = await this.locate(name, method.toLowerCase());
       this.ctx.log.info({ service: name, node }, `${method.toLowerCase()} requested`);
       const out = await this.ctx.agents.call(node, method, fn);
       return { steps: out.steps, service: out.service, node };

@@ -119,15 +119,37 @@ describe('NodeRegistry', () => {
     expect(held?.services.map((p) => p.service)).toEqual(['web', 'api']);
   });
 
-  it('NodeRegistry asks for a cache write when a node joins or changes, not on heartbeats', () => {
+  it('NodeRegistry asks for a cache write on a new node, new info or new services', () => {
     const { registry, changes } = setup();
+    expect(changes).toHaveLength(1);
 
     registry.heartbeat('rift', usage(['web']));
-    registry.register(info('rift'), usage([]));
-    expect(changes).toHaveLength(1);
-    registry.register({ ...info('rift'), version: 'v2' }, usage([]));
-
     expect(changes).toHaveLength(2);
+    registry.heartbeat('rift', usage(['web'], 3584));
+    registry.register(info('rift'), usage(['web']));
+    expect(changes).toHaveLength(2);
+    registry.register({ ...info('rift'), version: 'v2' }, usage(['web']));
+
+    expect(changes).toHaveLength(3);
+  });
+
+  it('NodeRegistry restores cached nodes with the services they last reported', () => {
+    const { registry } = setup();
+
+    registry.restore([
+      { info: info('orion'), services: ['web'] },
+      { info: info('hyper'), services: undefined },
+    ]);
+
+    expect(registry.hostsOf('web')).toEqual(['orion']);
+    expect(registry.get('orion')?.servicesKnown).toBe(true);
+    expect(registry.get('hyper')?.servicesKnown).toBe(false);
+    registry.reserve('orion', 'api', web);
+    expect(registry.entries().map((e) => [e.info.name, e.services])).toEqual([
+      ['hyper', undefined],
+      ['orion', ['api', 'web']],
+      ['rift', []],
+    ]);
   });
 
   it('NodeRegistry lists silent nodes for a probe at most once an interval', () => {

@@ -3,8 +3,9 @@
 // shows yet. Everything here is rebuilt from agents after a restart.
 import { NodeHealth, NodeUsage, type NodeInfo, type NodeStatus, type Resources } from '@mcp/proto';
 
+import type { CachedNodeEntry } from './cache.js';
 import type { Clock } from './clock.js';
-import { absorb, sameInfo } from './usage.js';
+import { absorb, runs, sameInfo, sameServiceNames, servicesOn } from './usage.js';
 
 /** A placement (or removal) the master made that the node's heartbeats may not show yet. */
 export interface Pending {
@@ -29,6 +30,11 @@ export interface NodeRecord {
   lastProbeMs: number;
   /** Health when the last probe started. */
   healthBeforeProbe: NodeHealth;
+  /**
+   * Whether `usage.services` says what the node runs: false for a node restored from a cache
+   * that did not list its services, until it reports them.
+   */
+  servicesKnown: boolean;
   /** By service name. */
   readonly pending: Map<string, Pending>;
 }
@@ -44,7 +50,10 @@ export interface RegistryOptions {
   clock: Clock;
   /** Heartbeat interval the agents were told, in milliseconds. */
   intervalMs: number;
-  /** Called when a node joins or its info changes (not on heartbeats). */
+  /**
+   * Called when a node joins, its info changes, or the set of services it reports changes
+   * (not on every heartbeat).
+   */
   onChange?: () => void;
 }
 
@@ -57,17 +66,19 @@ export class NodeRegistry {
   register(info: NodeInfo, usage: NodeUsage | undefined): Registered {
     const now = this.options.clock.now();
     const known = this.nodes.get(info.name);
-    const changed = !known || !sameInfo(known.info, info);
+    const next = usage ?? known?.usage ?? NodeUsage.create();
+    const changed = !known || !sameInfo(known.info, info) || !sameServiceNames(known.usage, next);
 
     this.nodes.set(info.name, {
       info,
-      usage: usage ?? known?.usage ?? NodeUsage.create(),
+      usage: next,
       health: NodeHealth.NODE_HEALTH_HEALTHY,
       healthError: '',
       lastSeenMs: now,
       lastContactMs: now,
       lastProbeMs: known?.lastProbeMs ?? 0,
       healthBeforeProbe: NodeHealth.NODE_HEALTH_HEALTHY,
+      servicesKnown: usage !== undefined || (known?.servicesKnown ?? false),
       pending: known?.pending ?? new Map(),
     });
     if (changed) this.options.onChange?.();
@@ -85,7 +96,15 @@ export class NodeRegistry {
 
     const now = this.options.clock.now();
     const before = node.health;
-    if (usage) absorb(node.usage, usage);
+    if (usage) {
+      // absorb keeps the services list object while it is unchanged: a cheap test for the cache.
+      const services = node.usage.services;
+      absorb(node.usage, usage);
+      if (!node.servicesKnown || node.usage.services !== services) {
+        node.servicesKnown = true;
+        this.options.onChange?.();
+      }
+    }
     node.lastSeenMs = now;
     node.lastContactMs = now;
     node.health = NodeHealth.NODE_HEALTH_HEALTHY;
@@ -94,20 +113,25 @@ export class NodeRegistry {
     return before;
   }
 
-  /** Lists cached nodes, not yet heard from, as being probed. */
-  restore(infos: readonly NodeInfo[]): void {
+  /**
+   * Lists cached nodes, not yet heard from, as being probed, running what they last reported
+   * (their requests unknown).
+   */
+  restore(entries: readonly CachedNodeEntry[]): void {
     const now = this.options.clock.now();
-    for (const info of infos) {
+    for (const { info, services } of entries) {
       if (this.nodes.has(info.name)) continue;
+      const placed = (services ?? []).map((service) => ({ service, resources: undefined }));
       this.nodes.set(info.name, {
         info,
-        usage: NodeUsage.create(),
+        usage: { ...NodeUsage.create(), services: placed },
         health: NodeHealth.NODE_HEALTH_PROBING,
         healthError: '',
         lastSeenMs: 0,
         lastContactMs: now,
         lastProbeMs: 0,
         healthBeforeProbe: NodeHealth.NODE_HEALTH_PROBING,
+        servicesKnown: services !== undefined,
         pending: new Map(),
       });
     }
@@ -125,9 +149,14 @@ export class NodeRegistry {
     return this.nodes.values();
   }
 
-  /** Every node's info, for the cache. */
-  infos(): NodeInfo[] {
-    return this.names().flatMap((n) => this.nodes.get(n)?.info ?? []);
+  /** Every node's info and the services it runs, for the cache. */
+  entries(): CachedNodeEntry[] {
+    return this.names().flatMap((name) => {
+      const node = this.nodes.get(name);
+      if (!node) return [];
+      const services = node.servicesKnown ? servicesOn(node.usage, node.pending) : undefined;
+      return [{ info: node.info, services }];
+    });
   }
 
   /** Nodes silent for more than 3 intervals and not probed within the last interval. */
@@ -184,22 +213,18 @@ export class NodeRegistry {
   probeServices(name: string, services: readonly string[]): void {
     const node = this.nodes.get(name);
     if (!node || node.lastSeenMs > 0) return;
-    node.usage = {
-      ...node.usage,
-      services: services.map((service) => ({ service, resources: undefined })),
-    };
+    const next = services.map((service) => ({ service, resources: undefined }));
+    const changed = !node.servicesKnown || !sameServiceNames(node.usage, { services: next });
+    node.usage = { ...node.usage, services: next };
+    node.servicesKnown = true;
+    if (changed) this.options.onChange?.();
   }
 
   /** The nodes that run a service, by their heartbeats and the master's own placements since. */
   hostsOf(service: string): string[] {
     const out: string[] = [];
     for (const [name, node] of this.nodes) {
-      const pending = node.pending.get(service);
-      if (pending) {
-        if (pending.resources) out.push(name);
-      } else if (node.usage.services.some((p) => p.service === service)) {
-        out.push(name);
-      }
+      if (runs(node.usage, node.pending, service)) out.push(name);
     }
     return out.sort();
   }

@@ -35,6 +35,35 @@ function samePlacements(a: readonly NodePlacement[], b: readonly NodePlacement[]
   });
 }
 
+/** Whether a node runs a service: the master's own change since its report, else the report. */
+export function runs(
+  usage: NodeUsage,
+  pending: ReadonlyMap<string, { readonly resources: unknown }>,
+  service: string,
+): boolean {
+  const own = pending.get(service);
+  if (own) return own.resources !== undefined;
+  return usage.services.some((p) => p.service === service);
+}
+
+/** The services a node runs, by its report and the master's own changes since; sorted. */
+export function servicesOn(
+  usage: NodeUsage,
+  pending: ReadonlyMap<string, { readonly resources: unknown }>,
+): string[] {
+  const names = new Set([...usage.services.map((p) => p.service), ...pending.keys()]);
+  return [...names].filter((service) => runs(usage, pending, service)).sort();
+}
+
+/** Whether two reports name the same services in the same order (agents list them sorted). */
+export function sameServiceNames(
+  a: Pick<NodeUsage, 'services'>,
+  b: Pick<NodeUsage, 'services'>,
+): boolean {
+  if (a.services.length !== b.services.length) return false;
+  return a.services.every((p, i) => p.service === b.services[i]?.service);
+}
+
 export function sameInfo(a: NodeInfo, b: NodeInfo): boolean {
   return JSON.stringify(NodeInfo.toJSON(a)) === JSON.stringify(NodeInfo.toJSON(b));
 }
