@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, '..', 'bin', 'mcp-master.js');
@@ -45,7 +46,7 @@ async function main(counts) {
   console.log('');
   console.log(
     'agents  heartbeats/s  master CPU (% of one core)  master RSS  ' +
-      'p50 ms  p90 ms  p99 ms  max ms  errors  machine load (1 min)',
+      'p50 ms  p90 ms  p99 ms  max ms  errors  driver lag p99/max ms  machine load (1 min)',
   );
   for (const r of rows) {
     console.log(
@@ -59,6 +60,7 @@ async function main(counts) {
         r.p99.toFixed(2).padStart(7),
         r.max.toFixed(1).padStart(7),
         String(r.errors).padStart(7),
+        `${r.lagP99.toFixed(1)}/${r.lagMax.toFixed(1)}`.padStart(22),
         r.load.toFixed(2).padStart(21),
       ].join(' '),
     );
@@ -204,6 +206,9 @@ async function drive(address, n) {
   let latencies = [];
   let errors = 0;
   let sent = 0;
+  // The driver's own stalls count in its latencies; reported so they can be told apart.
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const t0 = performance.now();
   const timer = setInterval(() => {
     const due = Math.floor(((performance.now() - t0) * n) / INTERVAL_MS);
@@ -224,6 +229,7 @@ async function drive(address, n) {
     if (m.type === 'mark') {
       latencies = [];
       errors = 0;
+      lag.reset();
     } else if (m.type === 'report') {
       clearInterval(timer);
       const sorted = Float64Array.from(latencies).sort();
@@ -236,6 +242,8 @@ async function drive(address, n) {
         p90: at(0.9),
         p99: at(0.99),
         max: at(1),
+        lagP99: lag.percentile(99) / 1e6,
+        lagMax: lag.max / 1e6,
       };
       process.send(report, () => process.exit(0));
     }
