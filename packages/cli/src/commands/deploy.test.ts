@@ -126,13 +126,9 @@ describe('mcp deploy --dry-run', () => {
     expect(lines[0]).toMatch(/^NODE\s+RESULT\s+SCORE\s+DETAIL$/);
     expect(lines.slice(1).map((l) => l.split(/ {2,}/))).toEqual([
       ['hyperborea', 'rejected', '-', 'unhealthy; last heartbeat 2m5s ago, stale after 30s'],
-      [
-        'orion',
-        'rejected',
-        '-',
-        'cpu 250m requested, 100m free; memory 512Mi requested, 256Mi free',
-      ],
-      ['rift', 'chosen', '0.75', 'cpu_free 0.81, memory_free 0.69'],
+      // Measured free CPU limits nothing (CPU is shared); only memory keeps orion out.
+      ['orion', 'rejected', '-', 'memory 512Mi requested, 256Mi free'],
+      ['rift', 'chosen', '0.81', 'cpu_free 0.94, memory_free 0.69'],
       ['svc', 'rejected', '-', 'edge node, runs no containers'],
     ]);
   });
