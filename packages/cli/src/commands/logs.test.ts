@@ -68,4 +68,16 @@ describe('mcp logs', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.toString()).toBe("Error: failed to find service 'ghost': it runs on no node\n");
   });
+
+  it.each([
+    ['99999999999', 'less than or equal to 1000000'],
+    ['-1', 'greater than or equal to 0'],
+  ])('mcp logs -t %s is a usage error with exit code 2', async (tail, reason) => {
+    const r = await runCli(home, ['logs', 'web', '-t', tail]);
+
+    expect(r.code).toBe(2);
+    expect(r.stderr.toString()).toContain('Parsing --tail');
+    expect(r.stderr.toString().replace(/\s+›\s+/g, ' ')).toContain(reason);
+    expect(r.stderr.toString()).not.toContain('uint32');
+  });
 });

@@ -4,6 +4,9 @@ import { McpCommand, directFlag, directNodeFlag, serviceArg } from '../lib/comma
 import { isAbortError } from '../lib/errors.js';
 import { interruption, writeChunk } from '../lib/output.js';
 
+/** The most lines `--tail` asks for; the request carries a uint32, and no log needs more. */
+const MAX_TAIL = 1_000_000;
+
 export default class Logs extends McpCommand {
   static override summary = "Print a service's container output.";
   static override description =
@@ -24,8 +27,9 @@ export default class Logs extends McpCommand {
     tail: Flags.integer({
       char: 't',
       min: 0,
+      max: MAX_TAIL,
       default: 0,
-      description: 'Only the last N lines of each component; 0 for all.',
+      description: `Only the last N lines of each component, at most ${MAX_TAIL}; 0 for all.`,
     }),
     direct: directFlag,
     node: directNodeFlag,

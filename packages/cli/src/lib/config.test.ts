@@ -97,6 +97,15 @@ describe('loadConfig', () => {
     expect((await loadConfig(file, {})).servicesDir).toBe(join(homedir(), 'defs'));
   });
 
+  it('loadConfig names a config path that is a directory', async () => {
+    const read = loadConfig(dir, {});
+
+    await expect(read).rejects.toThrow(ConfigError);
+    await expect(read).rejects.toThrow(
+      `invalid config '${dir}': cannot read it: is a directory, not a file`,
+    );
+  });
+
   it('loadConfig says where it looked and how to set the file when there is none', async () => {
     const missing = join(dir, 'nope.toml');
 
@@ -118,6 +127,24 @@ describe('parseConfig', () => {
       text: 'master = "nohost"',
       field: 'master',
       reason: 'host:port',
+    },
+    {
+      description: 'a master port past 65535',
+      text: 'master = "127.0.0.1:99999"',
+      field: 'master',
+      reason: 'the port must be between 1 and 65535',
+    },
+    {
+      description: 'a master port 0',
+      text: 'master = "[::1]:0"',
+      field: 'master',
+      reason: 'between 1 and 65535',
+    },
+    {
+      description: 'a node address port past 65535',
+      text: '[[nodes]]\nname = "rift"\naddress = "rift:70000"',
+      field: 'nodes[0].address',
+      reason: 'between 1 and 65535',
     },
     { description: 'a wrong type', text: 'master = 3', field: 'master', reason: 'expected string' },
     {

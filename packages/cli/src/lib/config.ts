@@ -7,19 +7,28 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
 
-import { ConfigError, ConfigNotFoundError, type ConfigSource } from './errors.js';
+import { ConfigError, ConfigNotFoundError, fileErrorReason, type ConfigSource } from './errors.js';
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/;
 
+/** `host:port` with a port a socket can use; Node refuses 0 and anything past 65535 late. */
+const hostPort = z
+  .string()
+  .regex(HOST_PORT, 'must be host:port')
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'the port must be between 1 and 65535');
+
 const schema = z.strictObject({
-  master: z.string().regex(HOST_PORT, 'must be host:port').optional(),
+  master: hostPort.optional(),
   services_dir: z.string().min(1, 'must not be empty').optional(),
   nodes: z
     .array(
       z.strictObject({
         name: z.string().regex(NAME, 'must be a DNS label'),
-        address: z.string().regex(HOST_PORT, 'must be host:port'),
+        address: hostPort,
       }),
     )
     .default([]),
@@ -71,7 +80,7 @@ export async function loadConfig(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ConfigNotFoundError(file, source, { cause: err });
-    throw new ConfigError(file, '', `cannot read: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(file, '', `cannot read it: ${fileErrorReason(err)}`, { cause: err });
   }
 
   return parseConfig(text, file, source);

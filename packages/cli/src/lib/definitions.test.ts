@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,7 +6,7 @@ import { DefinitionError } from '@mcp/scheduler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { definitionFile, readDefinition } from './definitions.js';
-import { DefinitionNotFoundError } from './errors.js';
+import { DefinitionNotFoundError, DefinitionUnreadableError, fileErrorReason } from './errors.js';
 
 const MCQ = `
 name = "mcq"
@@ -78,6 +78,41 @@ describe('readDefinition', () => {
     await expect(read).rejects.toThrow(DefinitionNotFoundError);
     await expect(read).rejects.toThrow(`no such file ${join(dir, 'ghost.toml')}`);
     await expect(read).rejects.toThrow(`services_dir (${dir}, from ${config.file})`);
+  });
+
+  it('readDefinition names a definition path that is a directory', async () => {
+    const path = join(dir, 'mcq.toml');
+    await mkdir(path);
+
+    const read = readDefinition(path, config);
+
+    await expect(read).rejects.toThrow(DefinitionUnreadableError);
+    await expect(read).rejects.toThrow(
+      `failed to read service definition '${path}': ${path}: is a directory, not a file`,
+    );
+  });
+
+  it('readDefinition names services_dir and the config when services_dir is a file', async () => {
+    const servicesDir = join(dir, 'services');
+    await writeFile(servicesDir, '');
+
+    const read = readDefinition('mcq', { ...config, servicesDir });
+
+    await expect(read).rejects.toThrow(
+      `failed to read service definition 'mcq': ${servicesDir}: ` +
+        `services_dir (from ${config.file}) is a file, not a directory`,
+    );
+  });
+
+  it.each([
+    ['EACCES', 'permission denied'],
+    ['EPERM', 'permission denied'],
+    ['EISDIR', 'is a directory, not a file'],
+    ['EIO', 'EIO: i/o error, read'],
+  ])('fileErrorReason says %s as %s', (code, reason) => {
+    const err = Object.assign(new Error(`${code}: i/o error, read`), { code });
+
+    expect(fileErrorReason(err)).toBe(reason);
   });
 
   it('readDefinition passes on a DefinitionError naming the file and line', async () => {

@@ -1,13 +1,13 @@
 // Finding and parsing the service definition `mcp deploy` sends. Nothing is sent when the
 // definition is missing or invalid.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { ServiceSpec } from '@mcp/proto';
 import { parseServiceDefinition } from '@mcp/scheduler';
 
 import type { McpConfig } from './config.js';
-import { DefinitionNotFoundError } from './errors.js';
+import { DefinitionNotFoundError, DefinitionUnreadableError, fileErrorReason } from './errors.js';
 
 /** A definition read from disk. */
 export interface Definition {
@@ -28,7 +28,8 @@ export function definitionFile(arg: string, servicesDir: string): string {
 
 /**
  * Reads and validates the definition for `arg`. Throws DefinitionNotFoundError when there is
- * no such file, and DefinitionError (file, field path or line, reason) when it is invalid.
+ * no such file, DefinitionUnreadableError when it (or services_dir) cannot be read, and
+ * DefinitionError (file, field path or line, reason) when it is invalid.
  */
 export async function readDefinition(
   arg: string,
@@ -40,7 +41,9 @@ export async function readDefinition(
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw await unreadable(arg, file, config, err);
+    }
     const hint = isDefinitionPath(arg)
       ? ''
       : `\nDefinitions are looked up in services_dir (${config.servicesDir}, from ${config.file}); ` +
@@ -51,4 +54,21 @@ export async function readDefinition(
   const spec = parseServiceDefinition(text, file);
 
   return { file, spec };
+}
+
+/** Why a definition cannot be read, naming services_dir when that is what is wrong. */
+async function unreadable(
+  arg: string,
+  file: string,
+  config: Pick<McpConfig, 'file' | 'servicesDir'>,
+  err: unknown,
+): Promise<DefinitionUnreadableError> {
+  if ((err as NodeJS.ErrnoException).code === 'ENOTDIR' && !isDefinitionPath(arg)) {
+    const dir = await stat(config.servicesDir).catch(() => undefined);
+    if (dir && !dir.isDirectory()) {
+      const reason = `services_dir (from ${config.file}) is a file, not a directory`;
+      return new DefinitionUnreadableError(arg, config.servicesDir, reason, { cause: err });
+    }
+  }
+  return new DefinitionUnreadableError(arg, file, fileErrorReason(err), { cause: err });
 }

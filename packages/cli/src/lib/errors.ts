@@ -6,6 +6,7 @@ export type CliErrorCode =
   | 'CONFIG_NOT_FOUND'
   | 'INVALID_CONFIG'
   | 'DEFINITION_NOT_FOUND'
+  | 'DEFINITION_UNREADABLE'
   | 'MASTER_UNREACHABLE'
   | 'MASTER_CALL'
   | 'AGENT_UNREACHABLE'
@@ -74,6 +75,40 @@ export class DefinitionNotFoundError extends CliError {
   ) {
     super(`failed to read service definition '${service}': no such file ${file}${hint}`, options);
     this.name = 'DefinitionNotFoundError';
+  }
+}
+
+/** `mcp deploy <service>` found a definition it cannot read, or services_dir is no directory. */
+export class DefinitionUnreadableError extends CliError {
+  readonly code = 'DEFINITION_UNREADABLE';
+
+  constructor(
+    readonly service: string,
+    /** The file, or the services_dir, that could not be read. */
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`failed to read service definition '${service}': ${path}: ${reason}`, options);
+    this.name = 'DefinitionUnreadableError';
+  }
+}
+
+/** A short reason for a file system error, such as `is a directory` or `permission denied`. */
+export function fileErrorReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'ENOTDIR':
+      return 'a parent of it is a file, not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    default:
+      return err instanceof Error ? err.message : String(err);
   }
 }
 
