@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 
 import { ListServicesResponse, NodeError, ServiceStatus } from '@mcp/proto';
+import { ServerError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeHome, runCli, type CliHome } from '../test-support/cli.js';
@@ -117,6 +118,24 @@ describe('mcp status with nodes that did not answer', () => {
     const parsed = JSON.parse(json.stdout.toString()) as { errors?: unknown[] };
     expect(ServiceStatus.fromJSON(parsed)).toEqual(master.state.services.get('web'));
     expect(parsed.errors?.map((e) => NodeError.fromJSON(e))).toEqual(master.state.nodeErrors);
+  });
+
+  it('mcp status of a service last reported on a node that does not answer says so', async () => {
+    const said =
+      "failed to get the status of service 'gone': it was last reported on node 'hyperborea', " +
+      'which does not answer (connection refused)';
+    master.state.statusError = new ServerError(Status.UNAVAILABLE, said);
+    try {
+      const r = await runCli(home, ['status', 'gone']);
+
+      expect(r.code).toBe(1);
+      expect(r.stderr.toString()).toBe(
+        "Warning: node 'hyperborea' did not answer: failed to reach node: timeout\n" +
+          `Error: ${said}\n`,
+      );
+    } finally {
+      master.state.statusError = undefined;
+    }
   });
 
   it('mcp status of a service no node reports says where it may run', async () => {

@@ -1,5 +1,4 @@
 import { McpCommand, directFlag, directNodeFlag, jsonFlag, serviceArg } from '../lib/command.js';
-import { ServiceNotFoundError } from '../lib/errors.js';
 import { formatJson, formatNodeErrors, formatService, serviceJson } from '../lib/print.js';
 
 export default class Status extends McpCommand {
@@ -29,9 +28,8 @@ export default class Status extends McpCommand {
       this.logToStderr(`Warning: service '${c.name}' is also on node '${c.node}' (see mcp ps)`);
     }
     if (!service) {
-      throw new ServiceNotFoundError(
+      throw await target.missing(
         args.service,
-        target.node,
         errors.map((e) => e.node),
       );
     }

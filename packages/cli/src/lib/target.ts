@@ -14,8 +14,11 @@ import type {
   UndeployResponse,
 } from '@mcp/proto';
 
+import { Status } from 'nice-grpc';
+
 import type { AgentClient } from './agent-client.js';
 import type { MasterClient } from './client.js';
+import { MasterCallError, ServiceNotFoundError } from './errors.js';
 
 /** The operations of the service commands, through the master or straight to one agent. */
 export interface ServiceTarget {
@@ -33,6 +36,11 @@ export interface ServiceTarget {
   service(name: string): Promise<ListServicesResponse>;
   /** The containers' output; ends when `signal` aborts. */
   logs(request: LogsRequest, signal: AbortSignal): AsyncIterable<LogsResponse>;
+  /**
+   * The error for a service that `service` did not find, given the nodes that did not answer:
+   * the master's own word when it knows one of them last reported the service.
+   */
+  missing(name: string, silent: readonly string[]): Promise<Error>;
 }
 
 /** The master: it places, finds where a service runs, and asks every node. */
@@ -52,6 +60,19 @@ export function masterTarget(master: MasterClient): ServiceTarget {
       return { services: services.filter((s) => s.name === name), errors };
     },
     logs: (request, signal) => master.logs(request, { signal }),
+    missing: async (name, silent) => {
+      const fallback = new ServiceNotFoundError(name, undefined, silent);
+      if (silent.length === 0) return fallback;
+      // The master knows from heartbeats which silent node last reported the service, and says
+      // so as UNAVAILABLE; anything else leaves the CLI's own message.
+      try {
+        await master.status({ service: name });
+        return fallback;
+      } catch (err) {
+        const said = err instanceof MasterCallError && err.status === Status.UNAVAILABLE;
+        return said ? err : fallback;
+      }
+    },
   };
 }
 
@@ -91,5 +112,6 @@ export function agentTarget(node: string, agent: AgentClient): ServiceTarget {
       return listed(services.filter((s) => s.name === name));
     },
     logs: (request, signal) => agent.logs(request, { signal }),
+    missing: (name) => Promise.resolve(new ServiceNotFoundError(name, node, [])),
   };
 }

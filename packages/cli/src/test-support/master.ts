@@ -42,6 +42,8 @@ export interface FakeMasterState {
   failSteps: Set<string>;
   /** When set, ListServices fails with it (as a master whose agents fail would). */
   listError: ServerError | undefined;
+  /** When set, Status fails with it (as a master whose node for the service is down would). */
+  statusError: ServerError | undefined;
   /** Every ListServicesRequest node received. */
   listedNodes: string[];
   /** The fleet ListNodes reports and deploys are placed on; see testNodes(). */
@@ -140,7 +142,10 @@ function implementation(state: FakeMasterState) {
       const services = [...state.services.values()].filter((s) => !req.node || s.node === req.node);
       return { services, errors: state.nodeErrors };
     },
-    status: async (req) => ({ service: find(req.service) }),
+    status: async (req) => {
+      if (state.statusError) throw state.statusError;
+      return { service: find(req.service) };
+    },
     listNodes: async () => ({ nodes: seenAt(state.nodes, Date.now()) }),
     logs: async function* (req, ctx) {
       find(req.service);
@@ -186,6 +191,7 @@ export async function startFakeMaster(): Promise<FakeMaster> {
     events: new EventEmitter(),
     failSteps: new Set(),
     listError: undefined,
+    statusError: undefined,
     listedNodes: [],
     nodes: testNodes(),
     refusals: [],
