@@ -197,8 +197,9 @@ describe('parseServiceDefinition', () => {
   });
 
   it('refuses two routes whose names give one port variable, naming both', () => {
-    const routes =
-      '[[components.routes]]\nname = "a-b"\nport = 1\n[[components.routes]]\nname = "a_b"\nport = 2\n';
+    const routes = ['a-b', 'a_b']
+      .map((name, i) => `[[components.routes]]\nname = "${name}"\nport = ${i + 1}\n`)
+      .join('');
 
     const err = failure(`${BASE}\n${routes}`);
 
