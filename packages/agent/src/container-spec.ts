@@ -15,6 +15,8 @@ export interface HeldPort {
 }
 
 export interface ContainerPlan {
+  /** The component the container runs. */
+  component: string;
   name: string;
   options: Docker.ContainerCreateOptions;
   configHash: string;
@@ -63,5 +65,5 @@ export function planContainer(
     [LABELS.component]: component.name,
     [LABELS.configHash]: configHash,
   };
-  return { name, options, configHash };
+  return { component: component.name, name, options, configHash };
 }

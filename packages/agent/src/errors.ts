@@ -10,15 +10,41 @@ export class ServiceNotFoundError extends Error {
   }
 }
 
-/** A container with the name the agent needs exists but is not the agent's own. */
+/**
+ * A container with the name the agent needs exists but is not this service's own. `owner` is
+ * the service of this node it belongs to; undefined when it carries no mcp labels of this node.
+ */
 export class ForeignContainerError extends Error {
   readonly code = 'FOREIGN_CONTAINER';
-  constructor(readonly container: string) {
+  constructor(
+    readonly container: string,
+    readonly owner?: string,
+  ) {
     super(
-      `failed to create container '${container}': a container of that name exists and ` +
-        'carries no mcp labels of this node; remove or rename it by hand',
+      owner === undefined
+        ? `failed to create container '${container}': a container of that name exists and ` +
+            'carries no mcp labels of this node; remove or rename it by hand'
+        : `failed to create container '${container}': a container of that name belongs to ` +
+            `service '${owner}' on this node; undeploy '${owner}' or rename one of the services`,
     );
     this.name = 'ForeignContainerError';
+  }
+}
+
+/** The container recorded for a component no longer exists in the runtime. */
+export class ContainerMissingError extends Error {
+  readonly code = 'CONTAINER_MISSING';
+  constructor(
+    readonly action: string,
+    readonly service: string,
+    readonly component: string,
+    readonly container: string,
+  ) {
+    super(
+      `failed to ${action} component '${component}' of service '${service}': its container ` +
+        `'${container}' no longer exists; \`mcp deploy ${service}\` recreates it`,
+    );
+    this.name = 'ContainerMissingError';
   }
 }
 
@@ -31,5 +57,19 @@ export class PortsExhaustedError extends Error {
   ) {
     super(`failed to assign ports to service '${service}': ${reason}`);
     this.name = 'PortsExhaustedError';
+  }
+}
+
+/** A host port could not be checked, because the node's address cannot be bound at all. */
+export class PortCheckError extends Error {
+  readonly code = 'PORT_CHECK';
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`failed to check host port '${address}:${port}': ${reason}`, options);
+    this.name = 'PortCheckError';
   }
 }

@@ -8,7 +8,18 @@ export const LABELS = {
   configHash: 'mcp.config-hash',
 } as const;
 
-/** Container name of a component: `<service>-<component>`, or the service name when equal. */
+/**
+ * Container name of a component: `<service>_<component>`, or the service name when equal.
+ * Service and component names are DNS labels, which never hold `_`, so no two pairs share a name.
+ */
 export function containerName(service: string, component: string): string {
-  return service === component ? service : `${service}-${component}`;
+  return service === component ? service : `${service}_${component}`;
+}
+
+/** Ends the name of an old container set aside while its replacement starts. */
+export const ASIDE_SUFFIX = '.previous';
+
+/** The name an old container carries while a redeploy replaces it. */
+export function asideName(name: string): string {
+  return name.endsWith(ASIDE_SUFFIX) ? name : `${name}${ASIDE_SUFFIX}`;
 }

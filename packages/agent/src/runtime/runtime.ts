@@ -13,6 +13,8 @@ export interface OwnedContainer {
   image: string;
   state: string;
   configHash: string;
+  /** Host ports it publishes, whether or not it runs. */
+  ports: number[];
 }
 
 /** Live details of one container. */
@@ -27,6 +29,9 @@ export interface ContainerDetails {
 /** Thrown when the runtime refuses an operation; `cause` keeps the runtime's error. */
 export class RuntimeError extends Error {
   readonly code = 'RUNTIME';
+  /** The HTTP status the runtime answered, when it answered. */
+  readonly status: number | undefined;
+
   constructor(
     readonly action: string,
     readonly target: string,
@@ -35,7 +40,18 @@ export class RuntimeError extends Error {
   ) {
     super(`failed to ${action} '${target}': ${reason}`, options);
     this.name = 'RuntimeError';
+    this.status = statusOf(options?.cause);
   }
+
+  /** The container (or image) acted on does not exist. */
+  get missing(): boolean {
+    return this.status === 404;
+  }
+}
+
+/** Whether `err` says the container acted on does not exist. */
+export function isMissing(err: unknown): boolean {
+  return err instanceof RuntimeError ? err.missing : statusOf(err) === 404;
 }
 
 function reasonOf(err: unknown): string {
@@ -44,7 +60,7 @@ function reasonOf(err: unknown): string {
 }
 
 function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
+  return (err as { statusCode?: number } | undefined)?.statusCode;
 }
 
 /** The agent's handle on the container runtime. */
@@ -62,6 +78,14 @@ export class Runtime {
   async version(): Promise<string> {
     const v = await this.docker.version();
     return `${v.Components?.[0]?.Name ?? 'engine'} ${v.Version}`;
+  }
+
+  /**
+   * Asks the runtime for its system info, for what answering costs it: the allocations bring
+   * the next garbage collection of the Podman service forward (see `port-release.ts`).
+   */
+  async nudge(): Promise<void> {
+    await this.docker.info();
   }
 
   async hasImage(ref: string): Promise<boolean> {
@@ -103,6 +127,7 @@ export class Runtime {
       image: c.Image,
       state: c.State,
       configHash: c.Labels[LABELS.configHash] ?? '',
+      ports: (c.Ports ?? []).map((p) => p.PublicPort).filter((p) => p > 0),
     }));
   }
 
@@ -124,11 +149,13 @@ export class Runtime {
     }
   }
 
-  async ensureNetwork(name: string): Promise<void> {
-    const found = await this.docker.listNetworks({ filters: { name: [name] } });
-    if (found.some((n) => n.Name === name)) return;
+  /** Creates the named network unless it exists; answers whether it created it. */
+  async ensureNetwork(name: string): Promise<boolean> {
     try {
+      const found = await this.docker.listNetworks({ filters: { name: [name] } });
+      if (found.some((n) => n.Name === name)) return false;
       await this.docker.createNetwork({ Name: name });
+      return true;
     } catch (err) {
       throw new RuntimeError('create network', name, reasonOf(err), { cause: err });
     }
@@ -162,6 +189,16 @@ export class Runtime {
     await this.act('restart container', id, () =>
       this.docker.getContainer(id).restart({ t: timeoutSeconds }),
     );
+  }
+
+  /** Renames a container; the new name must be free. */
+  async rename(id: string, name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).rename({ name });
+    } catch (err) {
+      const reason = `${reasonOf(err)} (renaming to '${name}')`;
+      throw new RuntimeError('rename container', id, reason, { cause: err });
+    }
   }
 
   async remove(id: string): Promise<void> {
