@@ -1,14 +1,15 @@
 // The agent's operations, one per RPC, each serialised per service.
 import type { ComponentStatus, LogChunk, ServiceSpec, ServiceStatus } from '@mcp/proto';
 import { imageVersion } from '@mcp/scheduler';
+import AsyncLock from 'async-lock';
 import type { Logger } from 'pino';
 
 import type { AgentConfig } from './config.js';
-import { deploy } from './deploy.js';
 import type { Store, StoredService } from './db/store.js';
+import { deploy } from './deploy.js';
 import { ServiceNotFoundError } from './errors.js';
-import AsyncLock from 'async-lock';
 import { streamLogs } from './logs.js';
+import { PortClaims } from './ports.js';
 import type { Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
 
@@ -20,6 +21,8 @@ export interface Outcome {
 
 export class Agent {
   private readonly lock = new AsyncLock({ maxPending: 100 });
+  /** Host ports chosen by deploys in flight, kept from every other deploy of this node. */
+  readonly claims = new PortClaims();
 
   constructor(
     readonly config: AgentConfig,
@@ -30,7 +33,10 @@ export class Agent {
 
   deploy(spec: ServiceSpec): Promise<Outcome> {
     return this.lock.acquire(spec.name, async () => {
-      const steps = await deploy(this, spec);
+      const steps = await deploy(this, spec).catch((err: unknown) => {
+        this.log.warn({ service: spec.name, step: 'validate', err }, 'operation failed');
+        throw err;
+      });
       const stored = this.store.get(spec.name);
       return { steps, service: stored && (await this.describe(stored)) };
     });
@@ -51,17 +57,23 @@ export class Agent {
   /** Removes containers and registry rows (and so the ports); volume data stays on disk. */
   undeploy(name: string): Promise<Steps> {
     return this.lock.acquire(name, async () => {
+      const log = this.log.child({ service: name });
       const stored = this.require(name);
-      const steps = new Steps(this.config.name);
+      const steps = new Steps(this.config.name, log);
       const owned = await this.runtime.listOwned(name);
-      for (const c of owned) await this.runtime.remove(c.id);
+      try {
+        for (const c of owned) await this.runtime.remove(c.id);
+      } catch (err) {
+        steps.failed('containers', err);
+        return steps;
+      }
       steps.ok('containers', `removed ${owned.map((c) => c.name).join(', ') || 'none'}`);
       this.store.remove(name);
       steps.ok(
         'registry',
         `released ports ${stored.ports.map((p) => p.hostPort).join(', ') || 'none'}`,
       );
-      this.log.info({ service: name }, 'service undeployed');
+      log.info('service undeployed');
       return steps;
     });
   }
@@ -93,7 +105,7 @@ export class Agent {
   ): Promise<Outcome> {
     return this.lock.acquire(name, async () => {
       const stored = this.require(name);
-      const steps = new Steps(this.config.name);
+      const steps = new Steps(this.config.name, this.log.child({ service: name }));
       for (const c of stored.components) await act(c.containerId);
       this.store.setActive(name, active);
       steps.ok(verb, stored.components.map((c) => c.containerName).join(', '));

@@ -1,13 +1,15 @@
-// Deploy on this node: validate, pull, assign ports, create or recreate, start, record.
+// Deploy on this node: validate, pull, assign ports, roll the containers out, record.
 import type { ServiceSpec } from '@mcp/proto';
-import { allocatePorts, validateServiceSpec } from '@mcp/scheduler';
+import { validateServiceSpec } from '@mcp/scheduler';
 import type { Logger } from 'pino';
 
 import type { AgentConfig } from './config.js';
-import { planContainer, type ContainerPlan, type HeldPort } from './container-spec.js';
-import type { ComponentRow, PortRow, Store } from './db/store.js';
-import { ForeignContainerError, PortsExhaustedError } from './errors.js';
-import type { OwnedContainer, Runtime } from './runtime/runtime.js';
+import { planContainer, type HeldPort } from './container-spec.js';
+import type { PortRow, Store } from './db/store.js';
+import { checkNetworks } from './network.js';
+import { assignPorts, type PortAssignment, type PortClaims } from './ports.js';
+import { Rollout } from './rollout.js';
+import type { Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
 import { resolveVolume } from './volumes.js';
 
@@ -16,16 +18,23 @@ export interface DeployContext {
   runtime: Runtime;
   store: Store;
   log: Logger;
+  /** Ports held by the deploys in flight on this node. */
+  claims: PortClaims;
 }
 
-/** Deploys a service; returns its steps. Bad input throws before anything is touched. */
+/**
+ * Deploys a service; returns its steps. Bad input throws before anything is touched. When a
+ * container step or the registry fails, every container is put back as it was and the registry
+ * is left unchanged.
+ */
 export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Steps> {
   const { config, runtime, store } = ctx;
   const log = ctx.log.child({ service: spec.name });
-  const steps = new Steps(config.name);
+  const steps = new Steps(config.name, log);
 
-  // Input: the same rules as the CLI and master, then volume paths on this host.
+  // Input: the same rules as the CLI and master, then what this node can honour.
   validateServiceSpec(spec);
+  checkNetworks(spec);
   const binds = spec.components.map((c) =>
     c.volumes.map((v) => resolveVolume(spec.name, v, config.srvRoot)),
   );
@@ -46,29 +55,75 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
     return steps;
   }
 
-  let held: Map<string, HeldPort[]>;
+  let ports: PortAssignment;
   try {
-    held = assignPorts(spec, store, config);
-    const all = [...held.values()].flat().map((h) => h.hostPort);
+    ports = await assignPorts({
+      spec,
+      previous: store.get(spec.name)?.ports ?? [],
+      inUse: [...store.portsInUse(), ...(await unrecordedPorts(runtime, store))],
+      claims: ctx.claims,
+      range: config.ports,
+      address: config.address,
+    });
+    const all = [...ports.held.values()].flat().map((h) => h.hostPort);
     steps.ok('ports', all.length ? `host ports ${all.join(', ')}` : 'no routes');
   } catch (err) {
     steps.failed('ports', err);
     return steps;
   }
 
+  try {
+    const scoped: DeployContext = { config, runtime, store, log, claims: ctx.claims };
+    return await rollOut(scoped, spec, steps, ports.held, binds);
+  } finally {
+    ports.claim.release();
+  }
+}
+
+/** Creates and starts the containers and records the service, or undoes it all. */
+async function rollOut(
+  ctx: DeployContext,
+  spec: ServiceSpec,
+  steps: Steps,
+  held: Map<string, HeldPort[]>,
+  binds: string[][],
+): Promise<Steps> {
+  const { config, log } = ctx;
   const plans = spec.components.map((c, i) =>
     planContainer(config.name, config.address, spec, c, held.get(c.name) ?? [], binds[i] ?? []),
   );
-  let rows: ComponentRow[];
+  const rollout = new Rollout(ctx, spec);
+  let step = 'containers';
+
   try {
-    rows = await converge(ctx, spec, plans);
+    const rows = await rollout.apply(plans);
     steps.ok('containers', rows.map((r) => r.containerName).join(', '));
+    step = 'registry';
+    ctx.store.save(spec, spec.active, rows, portRows(spec, held));
+    steps.ok('registry', 'recorded');
   } catch (err) {
-    steps.failed('containers', err);
+    steps.failed(step, err);
+    await rollout.rollback(steps);
     return steps;
   }
 
-  const portRows: PortRow[] = spec.components.flatMap((c) =>
+  await rollout.finish();
+  log.info({ containers: plans.length, active: spec.active }, 'service deployed');
+  return steps;
+}
+
+/**
+ * Host ports published by containers of this node that the registry does not know (left by a
+ * deploy cut short): assigning them again would fail to bind once those containers run.
+ */
+async function unrecordedPorts(runtime: Runtime, store: Store): Promise<number[]> {
+  const recorded = new Set(store.list().flatMap((s) => s.components.map((c) => c.containerId)));
+  const owned = await runtime.listOwned();
+  return owned.filter((c) => !recorded.has(c.id)).flatMap((c) => c.ports);
+}
+
+function portRows(spec: ServiceSpec, held: Map<string, HeldPort[]>): PortRow[] {
+  return spec.components.flatMap((c) =>
     (held.get(c.name) ?? []).map((h) => {
       const route = c.routes.find((r) => r.name === h.route);
       return {
@@ -83,112 +138,4 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
       };
     }),
   );
-  store.save(spec, spec.active, rows, portRows);
-  steps.ok('registry', 'recorded');
-  log.info({ containers: rows.length }, 'service deployed');
-  return steps;
-}
-
-/** Keeps each route's port across redeploys; new routes take the lowest free ports. */
-function assignPorts(
-  spec: ServiceSpec,
-  store: Store,
-  config: AgentConfig,
-): Map<string, HeldPort[]> {
-  const previous = store.get(spec.name)?.ports ?? [];
-  const inUse = new Set(store.portsInUse().filter((p) => !previous.some((r) => r.hostPort === p)));
-  const out = new Map<string, HeldPort[]>();
-  const wanted: { component: string; route: string }[] = [];
-
-  for (const c of spec.components) {
-    const list: HeldPort[] = [];
-    for (const r of c.routes) {
-      const kept = previous.find((p) => p.component === c.name && p.route === r.name);
-      if (kept && !inUse.has(kept.hostPort)) {
-        list.push({ route: r.name, hostPort: kept.hostPort });
-        inUse.add(kept.hostPort);
-      } else {
-        wanted.push({ component: c.name, route: r.name });
-      }
-    }
-    out.set(c.name, list);
-  }
-
-  if (wanted.length > 0) {
-    let fresh: number[];
-    try {
-      const range = { first: config.ports.min, last: config.ports.max };
-      fresh = allocatePorts(range, [...inUse], wanted.length);
-    } catch (err) {
-      throw new PortsExhaustedError(spec.name, (err as Error).message);
-    }
-    wanted.forEach((w, i) =>
-      out.get(w.component)?.push({ route: w.route, hostPort: fresh[i] ?? 0 }),
-    );
-  }
-  return out;
-}
-
-/**
- * Brings the containers in line with the plans: keeps an unchanged container (starting it when
- * needed), recreates a changed one, removes components no longer defined. When creating fails,
- * the containers this call created are removed again.
- */
-async function converge(
-  ctx: DeployContext,
-  spec: ServiceSpec,
-  plans: ContainerPlan[],
-): Promise<ComponentRow[]> {
-  const { runtime } = ctx;
-  const owned = await runtime.listOwned(spec.name);
-  const created: string[] = [];
-  const rows: ComponentRow[] = [];
-
-  try {
-    for (const plan of plans) {
-      const component = plan.options.Labels?.['mcp.component'] ?? '';
-      const mine = owned.find((o) => o.component === component);
-      const id = await convergeOne(ctx, spec, plan, mine, created);
-      rows.push({
-        service: spec.name,
-        name: component,
-        image: plan.options.Image ?? '',
-        containerId: id,
-        containerName: plan.name,
-      });
-    }
-  } catch (err) {
-    for (const id of created) await runtime.remove(id).catch(() => undefined);
-    throw err;
-  }
-
-  const kept = new Set(rows.map((r) => r.containerId));
-  for (const o of owned) if (!kept.has(o.id)) await runtime.remove(o.id);
-  return rows;
-}
-
-async function convergeOne(
-  ctx: DeployContext,
-  spec: ServiceSpec,
-  plan: ContainerPlan,
-  mine: OwnedContainer | undefined,
-  created: string[],
-): Promise<string> {
-  const { runtime, log } = ctx;
-  if (mine && mine.configHash === plan.configHash) {
-    if (spec.active && mine.state !== 'running') await runtime.start(mine.id);
-    return mine.id;
-  }
-
-  if (mine) {
-    log.info({ container: mine.name }, 'recreating container');
-    await runtime.remove(mine.id);
-  } else {
-    const other = await runtime.inspect(plan.name);
-    if (other) throw new ForeignContainerError(plan.name);
-  }
-  const id = await runtime.create(plan.options);
-  created.push(id);
-  if (spec.active) await runtime.start(id);
-  return id;
 }
