@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
 import type { Store, StoredService } from './db/store.js';
 import { deploy } from './deploy.js';
-import { ServiceNotFoundError } from './errors.js';
+import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
 import { streamLogs } from './logs.js';
 import { PortClaims } from './ports.js';
-import type { Runtime } from './runtime/runtime.js';
+import { isMissing, type Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
 
 /** The result of an operation on one service: its steps and, when it still exists, its state. */
@@ -18,6 +18,8 @@ export interface Outcome {
   steps: Steps;
   service?: ServiceStatus;
 }
+
+type Verb = 'stop' | 'start' | 'restart';
 
 export class Agent {
   private readonly lock = new AsyncLock({ maxPending: 100 });
@@ -94,22 +96,65 @@ export class Agent {
     const stored = this.require(name);
     const rows = stored.components.filter((c) => !component || c.name === component);
     if (rows.length === 0) throw new ServiceNotFoundError(`${name}/${component}`, this.config.name);
-    return streamLogs(this.runtime, rows, { follow, tail, signal });
+    return this.logged(name, streamLogs(this.runtime, rows, { follow, tail, signal }));
   }
 
+  /** Passes a log stream on, logging why it failed. */
+  private async *logged(name: string, chunks: AsyncIterable<LogChunk>): AsyncGenerator<LogChunk> {
+    try {
+      yield* chunks;
+    } catch (err) {
+      this.log.warn({ service: name, step: 'logs', err }, 'operation failed');
+      throw err;
+    }
+  }
+
+  /**
+   * Acts on every container of a service. A container removed behind the agent's back counts
+   * as stopped; it cannot be started, which fails before any container is touched.
+   */
   private each(
     name: string,
-    verb: string,
+    verb: Verb,
     active: boolean,
     act: (id: string) => Promise<void>,
   ): Promise<Outcome> {
     return this.lock.acquire(name, async () => {
+      const log = this.log.child({ service: name });
       const stored = this.require(name);
-      const steps = new Steps(this.config.name, this.log.child({ service: name }));
-      for (const c of stored.components) await act(c.containerId);
+      const steps = new Steps(this.config.name, log);
+
+      if (verb !== 'stop') {
+        for (const c of stored.components) {
+          if (await this.runtime.inspect(c.containerId)) continue;
+          const err = new ContainerMissingError(verb, name, c.name, c.containerName);
+          log.warn({ step: verb, err }, 'operation failed');
+          throw err;
+        }
+      }
+
+      const done: string[] = [];
+      for (const c of stored.components) {
+        try {
+          await act(c.containerId);
+          done.push(c.containerName);
+        } catch (err) {
+          if (verb === 'stop' && isMissing(err)) {
+            log.warn({ container: c.containerName }, 'container missing; counted as stopped');
+            done.push(`${c.containerName} (missing)`);
+            continue;
+          }
+          const failure = isMissing(err)
+            ? new ContainerMissingError(verb, name, c.name, c.containerName)
+            : err;
+          steps.failed(verb, failure);
+          return { steps, service: await this.describe(stored) };
+        }
+      }
+
       this.store.setActive(name, active);
-      steps.ok(verb, stored.components.map((c) => c.containerName).join(', '));
-      this.log.info({ service: name }, `service ${verb} done`);
+      steps.ok(verb, done.join(', '));
+      log.info({ active }, `service ${verb} done`);
       return { steps, service: await this.describe(this.require(name)) };
     });
   }

@@ -8,7 +8,7 @@ import { DefinitionError } from '@mcp/scheduler';
 import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
 
 import type { Agent } from './agent.js';
-import { ServiceNotFoundError } from './errors.js';
+import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
 import { VolumePathError } from './volumes.js';
 
 /** Fully qualified names of the RPCs this agent implements, reported by HealthCheck. */
@@ -24,6 +24,9 @@ export function toServerError(err: unknown): ServerError {
     return new ServerError(Status.INVALID_ARGUMENT, message);
   }
   if (err instanceof ServiceNotFoundError) return new ServerError(Status.NOT_FOUND, message);
+  if (err instanceof ContainerMissingError) {
+    return new ServerError(Status.FAILED_PRECONDITION, message);
+  }
   return new ServerError(Status.INTERNAL, message);
 }
 
