@@ -160,9 +160,14 @@ function sleep(ms) {
 /** The child: `n` agents register, then heartbeat evenly spread over each interval. */
 async function drive(address, n) {
   const { FleetServiceDefinition, NodeRole } = await import('@mcp/proto');
-  const { createChannel, createClient } = await import('nice-grpc');
+  const { ChannelCredentials, createChannel, createClient } = await import('nice-grpc');
+  // Without channelz the driver's own collections stay short, as the master's do.
+  const insecure = ChannelCredentials.createInsecure();
   const clients = Array.from({ length: CHANNELS }, () =>
-    createClient(FleetServiceDefinition, createChannel(address)),
+    createClient(
+      FleetServiceDefinition,
+      createChannel(address, insecure, { 'grpc.enable_channelz': 0 }),
+    ),
   );
   const name = (i) => `sim-${String(i).padStart(5, '0')}`;
   const usage = () => ({
