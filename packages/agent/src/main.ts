@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { Agent } from './agent.js';
 import { loadAgentConfig } from './config.js';
 import { openRegistry } from './db/index.js';
+import { reconcile } from './reconcile.js';
 import { Store } from './db/store.js';
 import { boundAddress, joinFleet } from './fleet.js';
 import { Runtime } from './runtime/runtime.js';
@@ -27,16 +28,17 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
   const runtime = new Runtime(config.runtimeSocket, config.name);
   const version = agentVersion();
 
+  const agent = new Agent(config, runtime, new Store(db), log);
   try {
     log.info({ runtime: await runtime.version() }, 'container runtime answered');
+    await reconcile(agent);
   } catch (err) {
     log.warn(
       { err, socket: config.runtimeSocket },
-      'container runtime did not answer; serving anyway',
+      'container runtime did not answer or could not be reconciled; serving anyway',
     );
   }
 
-  const agent = new Agent(config, runtime, new Store(db), log);
   const { server, port } = await serveAgent(agent, version, config.listen);
   log.info(
     { listen: config.listen, port, version, services: agent.store.list().length },

@@ -1,6 +1,6 @@
 // Queries on the agent's registry, named for what the agent asks of it.
 import { ServiceSpec } from '@mcp/proto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 
 import type { Registry } from './index.js';
 import { components, ports, services } from './schema.js';
@@ -62,6 +62,15 @@ export class Store {
 
   setActive(name: string, active: boolean): void {
     this.db.update(services).set({ active }).where(eq(services.name, name)).run();
+  }
+
+  /** Records that a component now runs in another container. */
+  adopt(service: string, component: string, containerId: string, containerName: string): void {
+    this.db
+      .update(components)
+      .set({ containerId, containerName })
+      .where(and(eq(components.service, service), eq(components.name, component)))
+      .run();
   }
 
   /** Removes a service with its components and ports (cascade). */
