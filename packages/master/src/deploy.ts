@@ -92,6 +92,8 @@ async function run(
   ctx.registry.reserve(node, spec.name, serviceResources(spec));
   log.info({ running, moving: !running.includes(node) }, 'deploying');
 
+  // TODO: Deploy carries no deadline (an image pull may take minutes), so a node cut off in the
+  // middle of one holds the service's lock until TCP gives up on the connection.
   let out;
   try {
     out = await ctx.agents.call(node, 'Deploy', (c) => c.deploy({ spec }));

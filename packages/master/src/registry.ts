@@ -57,6 +57,8 @@ export interface RegistryOptions {
   onChange?: () => void;
 }
 
+// TODO: nothing forgets a node: a decommissioned one stays listed, unhealthy, and stays in the
+// cache, until the operator deletes nodes.json and restarts the master.
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeRecord>();
 
