@@ -3,10 +3,11 @@ import type { ServiceSpec } from '@mcp/proto';
 import { validateServiceSpec } from '@mcp/scheduler';
 import type { Logger } from 'pino';
 
+import { checkAdmission } from './admission.js';
+
 import type { AgentConfig } from './config.js';
 import { planContainer, type HeldPort } from './container-spec.js';
 import type { PortRow, Store } from './db/store.js';
-import { checkNetworks } from './network.js';
 import { assignPorts, type PortAssignment, type PortClaims } from './ports.js';
 import { Rollout } from './rollout.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -34,11 +35,19 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
 
   // Input: the same rules as the CLI and master, then what this node can honour.
   validateServiceSpec(spec);
-  checkNetworks(spec);
   const binds = spec.components.map((c) =>
     c.volumes.map((v) => resolveVolume(spec.name, v, config.srvRoot)),
   );
   steps.ok('validate', `${spec.components.length} component(s)`);
+
+  // Admission: the scheduler's own check, re-run on what this node measures now.
+  try {
+    checkAdmission(ctx, spec);
+    steps.ok('admission', `node '${config.name}' has room`);
+  } catch (err) {
+    steps.failed('admission', err);
+    return steps;
+  }
 
   // Pull every absent image before creating anything, so a missing image leaves nothing behind.
   try {

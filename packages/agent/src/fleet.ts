@@ -9,7 +9,8 @@ import type { Agent } from './agent.js';
 import type { AgentConfig, AgentRole } from './config.js';
 import { IMPLEMENTED_RPCS } from './server.js';
 
-const ROLES: Record<AgentRole, NodeRole> = {
+/** The node roles an agent config may declare, as the contract names them. */
+export const ROLES: Record<AgentRole, NodeRole> = {
   compute: NodeRole.NODE_ROLE_COMPUTE,
   control: NodeRole.NODE_ROLE_CONTROL,
 };
