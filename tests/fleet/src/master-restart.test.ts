@@ -74,22 +74,37 @@ describe('master restart', () => {
 
       await fleet.master.start();
       const started = Date.now();
+      // Polled through the master's API: the CLI's own start-up would blur the figure.
       await waitUntil(
         async () => {
-          const nodes = await fleet.mcp(['node', 'list', '--json']);
-          const ps = await fleet.mcp(['ps', '--json']);
-          if (nodes.code !== 0 || ps.code !== 0) return false;
-          const now = summary(
-            (JSON.parse(nodes.stdout) as { nodes: { info?: { name: string } }[] }).nodes,
-            (JSON.parse(ps.stdout) as { services: { name: string; node: string }[] }).services,
-          );
-          return JSON.stringify(now) === JSON.stringify(before);
+          try {
+            const now = summary(
+              (await master.listNodes({})).nodes,
+              (await master.listServices({ node: '' })).services,
+            );
+            return JSON.stringify(now) === JSON.stringify(before);
+          } catch {
+            return false;
+          }
         },
         'the same nodes and services as before the restart',
-        INTERVAL_MS * 3,
+        INTERVAL_MS * 5,
       );
-      // One heartbeat interval, plus the time the CLI itself takes to answer twice.
-      expect(Date.now() - started).toBeLessThanOrEqual(INTERVAL_MS + 2_500);
+      const rebuiltMs = Date.now() - started;
+      console.log(`master view rebuilt ${rebuiltMs} ms after its restart`);
+      // One heartbeat interval (jittered up to +10%), plus a second for the register round trip
+      // on a loaded machine.
+      expect(rebuiltMs).toBeLessThanOrEqual(INTERVAL_MS * 1.1 + 1_000);
+
+      // The operator's view says the same.
+      const nodes = await fleet.mcp(['node', 'list', '--json']);
+      const ps = await fleet.mcp(['ps', '--json']);
+      expect(
+        summary(
+          (JSON.parse(nodes.stdout) as { nodes: { info?: { name: string } }[] }).nodes,
+          (JSON.parse(ps.stdout) as { services: { name: string; node: string }[] }).services,
+        ),
+      ).toEqual(before);
     } finally {
       probing = false;
       await loop;
