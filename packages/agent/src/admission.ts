@@ -35,10 +35,13 @@ export function localSnapshot(agent: Pick<Agent, 'config' | 'store'>, nowMs: num
 
 /**
  * Refuses, with the scheduler's reasons, a service this node cannot take: the same code the
- * master placed it with, re-run on what the node measures now.
+ * master placed it with, re-run on what the node measures now. Which node a service goes to is
+ * the master's decision (or the operator's, with `mcp --direct -n`), so the definition's target
+ * is not checked here: role, architecture and room are.
  * @throws NotAdmittedError
  */
 export function checkAdmission(agent: Pick<Agent, 'config' | 'store'>, spec: ServiceSpec): void {
   const nowMs = Date.now();
-  assertAdmitted(spec, admit(spec, localSnapshot(agent, nowMs), { nowMs, staleAfterMs: 0 }));
+  const anywhere = { ...spec, node: '' };
+  assertAdmitted(spec, admit(anywhere, localSnapshot(agent, nowMs), { nowMs, staleAfterMs: 0 }));
 }

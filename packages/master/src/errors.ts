@@ -166,6 +166,7 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   AMBIGUOUS_TARGET: Status.INVALID_ARGUMENT,
   UNKNOWN_TARGET: Status.FAILED_PRECONDITION,
   NO_FEASIBLE_NODE: Status.FAILED_PRECONDITION,
+  MASTER_STARTING: Status.UNAVAILABLE,
 };
 
 /** Maps a master error to a gRPC status for the CLI or the agent. */
@@ -184,4 +185,19 @@ export function toServerError(err: unknown): ServerError {
     return new ServerError(Status.FAILED_PRECONDITION, noPlacementMessage(result));
   }
   return new ServerError(status ?? Status.INTERNAL, message);
+}
+
+/** The master started less than a heartbeat interval ago: nodes may not have reported yet. */
+export class MasterStartingError extends Error {
+  readonly code = 'MASTER_STARTING';
+  constructor(
+    readonly service: string,
+    readonly waitMs: number,
+  ) {
+    super(
+      `failed to deploy service '${service}': the master has just started and nodes report ` +
+        `within one heartbeat interval; deploy again in ${Math.ceil(waitMs / 1000)} s`,
+    );
+    this.name = 'MasterStartingError';
+  }
 }

@@ -28,6 +28,12 @@ export interface MasterOptions {
   log?: Logger;
   /** How often the health monitor looks for silent nodes. Default: see HealthOptions. */
   healthTickMs?: number;
+  /**
+   * After start the master refuses deploys this long (UNAVAILABLE), so that it does not place a
+   * service again that runs on a node which has not reported yet. Default: one heartbeat
+   * interval plus its 10% jitter.
+   */
+  startupGraceMs?: number;
 }
 
 export interface RunningMaster {
@@ -75,6 +81,7 @@ export async function runMaster(
     clock,
     staleAfterMs,
     probeTimeoutMs,
+    readyAtMs: clock.now() + (options.startupGraceMs ?? Math.ceil(intervalMs * 1.1)),
     log,
   });
   const monitor = new HealthMonitor(registry, agents, {

@@ -44,6 +44,18 @@ async function refusal(work: Promise<unknown>): Promise<ClientError> {
 }
 
 describe('Master', () => {
+  it('Master refuses deploys for one heartbeat interval after start, dry runs not', async () => {
+    const m = await startTestMaster({ probeTimeoutMs: 1_000, startupGraceMs: 60_000 });
+    cleanup.push(() => m.close());
+    await agents(m, ['rift']);
+
+    const err = await refusal(m.client.deploy({ spec: serviceSpec('api', 'rift'), dryRun: false }));
+    expect(err.code).toBe(Status.UNAVAILABLE);
+    expect(err.details).toMatch(/master has just started.*deploy again in (59|60) s/);
+    const dry = await m.client.deploy({ spec: serviceSpec('api', 'rift'), dryRun: true });
+    expect(dry.node).toBe('rift');
+  });
+
   it('Master names the node, its address and a short reason for a down agent', async () => {
     const m = await master();
     const [rift] = await agents(m, ['rift']);

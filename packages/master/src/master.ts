@@ -19,6 +19,7 @@ import type { Clock } from './clock.js';
 import { deployService, type DeployOutcome } from './deploy.js';
 import {
   agentCallError,
+  MasterStartingError,
   ServiceNotFoundError,
   ServiceUnreachableError,
   UnknownNodeError,
@@ -47,6 +48,8 @@ export interface MasterContext {
   staleAfterMs: number;
   /** Deadline of a Status call to an unhealthy node, in milliseconds. */
   probeTimeoutMs: number;
+  /** Until then, just after start, nodes may not have reported: deploys are refused. */
+  readyAtMs: number;
   log: Logger;
 }
 
@@ -58,6 +61,8 @@ export class Master {
   /** Places and deploys a service; `dryRun` reports the placement only. */
   deploy(spec: ServiceSpec, dryRun: boolean): Promise<DeployOutcome> {
     validateServiceSpec(spec);
+    const wait = this.ctx.readyAtMs - this.ctx.clock.now();
+    if (!dryRun && wait > 0) throw new MasterStartingError(spec.name, wait);
     return this.lock.acquire(spec.name, () => deployService(this.ctx, spec, dryRun));
   }
 

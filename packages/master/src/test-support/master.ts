@@ -50,6 +50,8 @@ export interface TestMasterOptions {
   probeTimeoutMs?: number;
   /** Default: one hour, so tests call `monitor.check()` themselves. */
   healthTickMs?: number;
+  /** Default 0: tests deploy at once. */
+  startupGraceMs?: number;
 }
 
 export interface TestMaster {
@@ -75,6 +77,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
       clock: options.clock,
       log: options.log ?? pino({ level: 'silent' }),
       healthTickMs: options.healthTickMs ?? 3_600_000,
+      startupGraceMs: options.startupGraceMs ?? 0,
     },
   );
   const address = `127.0.0.1:${running.port}`;
