@@ -153,8 +153,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
     case 'invalid_union':
       // The union's own error text says which forms it accepts.
       return `expected ${issue.message}, got ${tomlType(found.value)}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'unrecognized_keys': {
+      const keys = issue.keys.map((k) => `'${k}'`).join(', ');
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+    }
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`;
     default:

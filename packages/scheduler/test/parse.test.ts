@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { RouteMode } from '@mcp/proto';
 import { describe, expect, it } from 'vitest';
 
-import { DefinitionError } from './errors.js';
-import { parseServiceDefinition, validateServiceSpec } from './parse.js';
+import { DefinitionError } from '../src/spec/errors.js';
+import { parseServiceDefinition, validateServiceSpec } from '../src/spec/parse.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../../fixtures/services');
+const FIXTURES = join(import.meta.dirname, '../../../fixtures/services');
 
 const BASE = `
 name = "web"

@@ -25,7 +25,7 @@ function allowed(specifier: string, test: boolean): boolean {
   return (test ? TEST_IMPORTS : SOURCE_IMPORTS).has(specifier);
 }
 
-const root = import.meta.dirname;
+const root = join(import.meta.dirname, '../src');
 const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.ts'))
   .map((f) => join(root, f));
