@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { MasterServiceDefinition } from '@mcp/proto';
+import { createChannel, createClient } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
 import { registerCleanup } from '../cleanup.js';
@@ -13,7 +15,7 @@ import { allocateLoopbackAddress, freePort } from '../net.js';
 import { startPodman } from '../podman.js';
 import { spawnProcess, type SpawnedProcess } from '../process.js';
 import { startRegistry, type Registry } from '../registry.js';
-import { waitForTcp } from '../wait.js';
+import { waitFor, waitForTcp } from '../wait.js';
 import { createTestNetwork, type TestNetwork } from '../netns.js';
 import { startFleetAgent, type FleetAgent, type FleetNodeOptions } from './agent-node.js';
 import { startFleetEdge, type FleetEdge } from './edge-node.js';
@@ -116,6 +118,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       probeTimeoutMs: opts.probeTimeoutMs ?? 2_000,
     });
     stops.push(() => master.stop());
+    // The master listens by now: its start-up grace began before this moment.
+    const masterStartedAt = Date.now();
 
     const ctx = {
       dir,
@@ -139,6 +143,11 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       stops.push(() => edge.stop());
       edges[name] = edge;
     }
+
+    await waitForRegistration(master.listen, [...Object.keys(agents), ...Object.keys(edges)]);
+    // The master refuses deploys for one heartbeat interval (+10% jitter) after its start.
+    const grace = masterStartedAt + heartbeatIntervalMs * 1.1 + 100 - Date.now();
+    if (grace > 0) await new Promise((r) => setTimeout(r, grace));
 
     const servicesDir = join(dir, 'cli', 'services');
     mkdirSync(servicesDir, { recursive: true });
@@ -178,6 +187,24 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     unregister();
     await stopAll();
     throw err;
+  }
+}
+
+/** Waits until the master lists every node: each agent has registered. */
+async function waitForRegistration(address: string, names: string[]): Promise<void> {
+  const channel = createChannel(address);
+  const client = createClient(MasterServiceDefinition, channel);
+  try {
+    await waitFor(
+      async () => {
+        const { nodes } = await client.listNodes({}).catch(() => ({ nodes: [] }));
+        const known = new Set(nodes.map((n) => n.info?.name));
+        return names.every((n) => known.has(n));
+      },
+      { what: `nodes ${names.join(', ')} registered with the master`, timeoutMs: 20_000 },
+    );
+  } finally {
+    channel.close();
   }
 }
 
