@@ -1,13 +1,24 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { nodeArch, nodeOs } from '@mcp/membership';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { ConfigError, loadAgentConfig } from './config.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+// Every temporary directory of this file, removed after its tests.
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const dir = tempDir('agent-config-');
 let n = 0;
 
 function load(extra: string) {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +11,7 @@ import {
 import { serviceResources } from '@mcp/scheduler';
 import { createServer } from 'nice-grpc';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
@@ -20,6 +20,17 @@ import { Store } from './db/store.js';
 import { boundAddress, joinFleet, nodeInfo, nodeUsage } from './fleet.js';
 import type { Runtime } from './runtime/runtime.js';
 import { IMPLEMENTED_RPCS } from './server.js';
+
+// Every temporary directory of this file, removed after its tests.
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const GiB = 2 ** 30;
 const cleanups: (() => unknown)[] = [];
@@ -33,7 +44,7 @@ function config(extra: Partial<AgentConfig> = {}): AgentConfig {
     name: 'rift',
     address: '127.0.0.2',
     listen: '127.0.0.2:0',
-    stateDir: mkdtempSync(join(tmpdir(), 'agent-fleet-')),
+    stateDir: tempDir('agent-fleet-'),
     srvRoot: '/srv',
     runtimeSocket: '/nonexistent.sock',
     logLevel: 'silent',

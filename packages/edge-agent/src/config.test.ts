@@ -1,12 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { ConfigError, loadEdgeConfig } from './config.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'edge-config-'));
+// Every temporary directory of this file, removed after its tests.
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+const dir = tempDir('edge-config-');
 let n = 0;
 
 function load(...lines: string[]) {

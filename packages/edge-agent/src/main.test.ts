@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,9 +10,20 @@ import {
   type RegisterRequest,
 } from '@mcp/proto';
 import { createChannel, createClient, createServer } from 'nice-grpc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { startEdgeAgent, type RunningEdgeAgent } from './main.js';
+
+// Every temporary directory of this file, removed after its tests.
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const cleanups: (() => unknown)[] = [];
 
@@ -38,7 +49,7 @@ async function startMaster() {
 }
 
 async function start(...lines: string[]): Promise<RunningEdgeAgent> {
-  const dir = mkdtempSync(join(tmpdir(), 'edge-main-'));
+  const dir = tempDir('edge-main-');
   const file = join(dir, 'edge.toml');
   const base = ['name = "svc"', 'address = "127.0.0.1"', 'listen = "127.0.0.1:0"'];
   const more = [`state_dir = "${join(dir, 'state')}"`, 'log_level = "silent"', ...lines];

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { NodeHealth } from '@mcp/proto';
@@ -14,6 +13,7 @@ import {
   type TestMasterOptions,
 } from './test-support/master.js';
 import { serviceSpec } from './test-support/spec.js';
+import { testDir } from './test-support/tmp.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function stateDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-master-cache-'));
+  const dir = testDir('cache-');
   cleanup.push(() => removeStateDir(dir));
   return dir;
 }

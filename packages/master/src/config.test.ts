@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import { loadMasterConfig } from './config.js';
+import { testDir } from './test-support/tmp.js';
 
 function file(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'mcp-master-config-')), 'master.toml');
+  const path = join(testDir('config-'), 'master.toml');
   writeFileSync(path, text);
   return path;
 }

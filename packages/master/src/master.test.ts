@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { StepStatus } from '@mcp/proto';
@@ -9,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeAgent } from './test-support/fake-agent.js';
 import { removeStateDir, startTestMaster, type TestMaster } from './test-support/master.js';
 import { serviceSpec } from './test-support/spec.js';
+import { testDir } from './test-support/tmp.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -157,7 +157,7 @@ describe('Master', () => {
   });
 
   it('Master restarted while a node is down says where a service was last reported', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-master-test-'));
+    const dir = testDir('test-');
     cleanup.push(() => removeStateDir(dir));
     const first = await startTestMaster({ stateDir: dir });
     const [rift] = await agents(first, ['rift']);
@@ -174,7 +174,7 @@ describe('Master', () => {
   });
 
   it('Master restarted from an old cache says a silent node may run the service', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-master-test-'));
+    const dir = testDir('test-');
     cleanup.push(() => removeStateDir(dir));
     const first = await startTestMaster({ stateDir: dir });
     const [rift] = await agents(first, ['rift']);

@@ -1,10 +1,21 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { nodeArch, nodeOs } from './platform.js';
+
+// Every temporary directory of this file, removed after its tests.
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('nodeArch', () => {
   it.each([
@@ -21,7 +32,7 @@ describe('nodeArch', () => {
 });
 
 describe('nodeOs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'membership-os-'));
+  const dir = tempDir('membership-os-');
   const file = (name: string, text: string): string => {
     const path = join(dir, name);
     writeFileSync(path, text);

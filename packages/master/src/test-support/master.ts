@@ -1,8 +1,6 @@
 // A real master on 127.0.0.1 port 0 for tests, with a temporary state directory, a movable
 // clock and a silent (or capturing) logger.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 
 import {
@@ -16,6 +14,7 @@ import { pino, type Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
 import { runMaster, type RunningMaster } from '../main.js';
+import { testDir } from './tmp.js';
 
 /** A clock the test moves. */
 export class FakeClock implements Clock {
@@ -64,7 +63,7 @@ export interface TestMaster {
 }
 
 export async function startTestMaster(options: TestMasterOptions = {}): Promise<TestMaster> {
-  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'mcp-master-test-'));
+  const stateDir = options.stateDir ?? testDir('test-');
   const running = await runMaster(
     {
       listen: '127.0.0.1:0',
