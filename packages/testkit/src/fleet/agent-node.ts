@@ -8,9 +8,9 @@ import { stringify } from 'smol-toml';
 import { allocateLoopbackAddress, freePort } from '../net.js';
 import type { NetnsHost, TestNetwork } from '../netns.js';
 import { startPodman, type Podman } from '../podman.js';
-import { spawnProcess, type SpawnedProcess } from '../process.js';
-import { waitForTcp } from '../wait.js';
+import type { SpawnedProcess } from '../process.js';
 import { PROGRAMS } from './paths.js';
+import { program } from './program.js';
 
 /** How one compute node of a fleet is made. */
 export interface FleetNodeOptions {
@@ -100,10 +100,13 @@ export async function startFleetAgent(
     }),
   );
 
-  const [bin, ...prefix] = host
-    ? ['nsenter', `--net=/run/netns/${host.netns}`, process.execPath]
-    : [process.execPath];
-  let proc: SpawnedProcess | undefined;
+  const prefix = host ? ['nsenter', `--net=/run/netns/${host.netns}`] : [];
+  const run = program({
+    command: [...prefix, process.execPath, PROGRAMS.agent, '--config', configFile],
+    logFile: join(dir, 'logs', `agent-${name}.log`),
+    host: address,
+    port,
+  });
   const agent: FleetAgent = {
     name,
     address,
@@ -114,28 +117,11 @@ export async function startFleetAgent(
     podman,
     host,
     get process() {
-      return proc;
+      return run.process;
     },
-    async start() {
-      if (proc?.running()) return;
-      proc = await spawnProcess(
-        bin ?? process.execPath,
-        [...prefix, PROGRAMS.agent, '--config', configFile],
-        {
-          logFile: join(dir, 'logs', `agent-${name}.log`),
-        },
-      );
-      await waitForTcp(address, port, 15_000);
-    },
-    async stop() {
-      await proc?.stop();
-      proc = undefined;
-    },
-    async kill() {
-      if (proc?.running()) process.kill(proc.pid, 'SIGKILL');
-      await proc?.exited;
-      proc = undefined;
-    },
+    start: () => run.start(),
+    stop: () => run.stop(),
+    kill: () => run.kill(),
   };
   await agent.start();
   return agent;

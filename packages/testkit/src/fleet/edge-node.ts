@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { stringify } from 'smol-toml';
 
 import { allocateLoopbackAddress, freePort } from '../net.js';
-import { spawnProcess, type SpawnedProcess } from '../process.js';
-import { waitForTcp } from '../wait.js';
+import type { SpawnedProcess } from '../process.js';
 import type { AgentContext } from './agent-node.js';
 import { PROGRAMS } from './paths.js';
+import { program } from './program.js';
 
 export interface FleetEdge {
   readonly name: string;
@@ -41,7 +41,12 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
     }),
   );
 
-  let proc: SpawnedProcess | undefined;
+  const run = program({
+    command: [process.execPath, PROGRAMS.edgeAgent, '--config', configFile],
+    logFile: join(ctx.dir, 'logs', `edge-${name}.log`),
+    host: address,
+    port,
+  });
   const edge: FleetEdge = {
     name,
     address,
@@ -49,19 +54,10 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
     configFile,
     stateDir,
     get process() {
-      return proc;
+      return run.process;
     },
-    async start() {
-      if (proc?.running()) return;
-      proc = await spawnProcess(process.execPath, [PROGRAMS.edgeAgent, '--config', configFile], {
-        logFile: join(ctx.dir, 'logs', `edge-${name}.log`),
-      });
-      await waitForTcp(address, port, 15_000);
-    },
-    async stop() {
-      await proc?.stop();
-      proc = undefined;
-    },
+    start: () => run.start(),
+    stop: () => run.stop(),
   };
   await edge.start();
   return edge;

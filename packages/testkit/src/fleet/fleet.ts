@@ -13,13 +13,14 @@ import { registerCleanup } from '../cleanup.js';
 import { buildTestImage } from '../image.js';
 import { allocateLoopbackAddress, freePort } from '../net.js';
 import { startPodman } from '../podman.js';
-import { spawnProcess, type SpawnedProcess } from '../process.js';
+import type { SpawnedProcess } from '../process.js';
 import { startRegistry, type Registry } from '../registry.js';
-import { waitFor, waitForTcp } from '../wait.js';
+import { waitFor } from '../wait.js';
 import { createTestNetwork, type TestNetwork } from '../netns.js';
 import { startFleetAgent, type FleetAgent, type FleetNodeOptions } from './agent-node.js';
 import { startFleetEdge, type FleetEdge } from './edge-node.js';
 import { PROGRAMS } from './paths.js';
+import { program } from './program.js';
 
 export interface FleetOptions {
   /** Compute nodes, each with its own agent and Podman. Default `['rift', 'orion']`. */
@@ -246,30 +247,22 @@ async function startFleetMaster(dir: string, opts: MasterOptions): Promise<Fleet
     }),
   );
 
-  let proc: SpawnedProcess | undefined;
+  const run = program({
+    command: [process.execPath, PROGRAMS.master, '--config', configFile],
+    logFile: join(dir, 'logs', 'master.log'),
+    host,
+    port,
+  });
   const master: FleetMaster = {
     listen: `${host}:${port}`,
     configFile,
     stateDir,
     get process() {
-      return proc;
+      return run.process;
     },
-    async start() {
-      if (proc?.running()) return;
-      proc = await spawnProcess(process.execPath, [PROGRAMS.master, '--config', configFile], {
-        logFile: join(dir, 'logs', 'master.log'),
-      });
-      await waitForTcp(host, port, 15_000);
-    },
-    async stop() {
-      await proc?.stop();
-      proc = undefined;
-    },
-    async kill() {
-      if (proc?.running()) process.kill(proc.pid, 'SIGKILL');
-      await proc?.exited;
-      proc = undefined;
-    },
+    start: () => run.start(),
+    stop: () => run.stop(),
+    kill: () => run.kill(),
   };
   await master.start();
   return master;
