@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 
 import { nodeArch, nodeOs } from '@mcp/membership';
 import type { Resources } from '@mcp/proto';
-import { parseCpu, parseSize } from '@mcp/scheduler';
+import { DNS_LABEL, parseCpu, parseSize } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 
-const label = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label');
+const label = z.string().regex(DNS_LABEL, 'must be a DNS label');
 const quantity = z.union([z.string(), z.number()]);
 const resources = z.strictObject({
   cpu: quantity.optional(),

@@ -4,7 +4,7 @@ import {
   type AgentServiceImplementation,
   type AgentServiceLogsResponse,
 } from '@mcp/proto';
-import { DefinitionError } from '@mcp/scheduler';
+import { DefinitionError, DNS_LABEL } from '@mcp/scheduler';
 import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
 
 import type { Agent } from './agent.js';
@@ -31,7 +31,7 @@ export function toServerError(err: unknown): ServerError {
 }
 
 function requireName(value: string, field = 'service'): string {
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+  if (!DNS_LABEL.test(value)) {
     throw new ServerError(Status.INVALID_ARGUMENT, `${field}: '${value}' is not a service name`);
   }
   return value;

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 
 import { parse } from 'smol-toml';
 import { z } from 'zod';
+import { DNS_LABEL } from '@mcp/scheduler';
 
-const label = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label');
+const label = z.string().regex(DNS_LABEL, 'must be a DNS label');
 const hostPort = z.string().regex(/^.+:\d+$/, 'must be host:port');
 
 const schema = z.strictObject({

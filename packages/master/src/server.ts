@@ -7,6 +7,7 @@ import {
   type MasterServiceImplementation,
 } from '@mcp/proto';
 import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
+import { DNS_LABEL } from '@mcp/scheduler';
 
 import { toServerError } from './errors.js';
 import { fleetService, type FleetServiceOptions } from './fleet-service.js';
@@ -14,7 +15,7 @@ import type { Master, MasterOutcome } from './master.js';
 import type { NodeRegistry } from './registry.js';
 
 function requireName(value: string, field = 'service'): string {
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+  if (!DNS_LABEL.test(value)) {
     throw new ServerError(Status.INVALID_ARGUMENT, `${field}: '${value}' is not a service name`);
   }
   return value;

@@ -1,11 +1,10 @@
 // What an agent reports about itself is checked before the registry keeps it: a bad report is
 // refused with the field named, never stored.
 import { NodeRole, type NodeInfo } from '@mcp/proto';
-import { normalizeArch } from '@mcp/scheduler';
+import { DNS_LABEL, normalizeArch } from '@mcp/scheduler';
 
 import { InvalidNodeReportError } from './errors.js';
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
 const ARCHES = ['amd64', 'arm64'];
 const ROLES = [NodeRole.NODE_ROLE_COMPUTE, NodeRole.NODE_ROLE_EDGE, NodeRole.NODE_ROLE_CONTROL];

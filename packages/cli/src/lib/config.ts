@@ -6,10 +6,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
+import { DNS_LABEL } from '@mcp/scheduler';
 
 import { ConfigError, ConfigNotFoundError, fileErrorReason, type ConfigSource } from './errors.js';
 
-const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/;
 
 /** `host:port` with a port a socket can use; Node refuses 0 and anything past 65535 late. */
@@ -27,7 +27,7 @@ const schema = z.strictObject({
   nodes: z
     .array(
       z.strictObject({
-        name: z.string().regex(NAME, 'must be a DNS label'),
+        name: z.string().regex(DNS_LABEL, 'must be a DNS label'),
         address: hostPort,
       }),
     )

@@ -17,7 +17,8 @@ export interface RuleViolation {
   reason: string;
 }
 
-const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A lower-case DNS label: the form of service, component, node and pool names. */
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ROUTE_NAME = /^[a-z0-9]([a-z0-9_-]{0,30}[a-z0-9])?$/;
 const HOSTNAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -41,10 +42,10 @@ export function imageVersion(image: string): string {
 /** Checks every rule and returns all violations, in field order; empty when the spec is sound. */
 export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
   const out: RuleViolation[] = [];
-  if (!NAME.test(spec.name)) {
+  if (!DNS_LABEL.test(spec.name)) {
     out.push({ path: 'name', reason: `'${spec.name}' is not a lower-case DNS label` });
   }
-  if (spec.node !== '' && !NAME.test(spec.node)) {
+  if (spec.node !== '' && !DNS_LABEL.test(spec.node)) {
     out.push({ path: 'node', reason: `'${spec.node}' is not a node or pool name` });
   }
   if (spec.components.length === 0) {
@@ -64,7 +65,7 @@ export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
 
 function checkComponent(service: string, c: ComponentSpec, at: string): RuleViolation[] {
   const out: RuleViolation[] = [];
-  if (!NAME.test(c.name)) {
+  if (!DNS_LABEL.test(c.name)) {
     out.push({ path: `${at}.name`, reason: `'${c.name}' is not a lower-case DNS label` });
   }
   out.push(...checkImage(c.image, `${at}.image`));
