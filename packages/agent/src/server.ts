@@ -11,10 +11,31 @@ import type { Agent } from './agent.js';
 import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
 import { VolumePathError } from './volumes.js';
 
+const methods = AgentServiceDefinition.methods;
+
+/** The RPCs only an edge node serves; a compute agent refuses them, naming the node. */
+const EDGE_ONLY: readonly string[] = [
+  methods.setupEdgeRoute.name,
+  methods.removeEdgeRoute.name,
+  methods.listEdgeRoutes.name,
+];
+
 /** Fully qualified names of the RPCs this agent implements, reported by HealthCheck. */
-export const IMPLEMENTED_RPCS = Object.values(AgentServiceDefinition.methods).map(
-  (m) => `${AgentServiceDefinition.fullName}/${m.name}`,
-);
+export const IMPLEMENTED_RPCS = Object.values(methods)
+  .filter((m) => !EDGE_ONLY.includes(m.name))
+  .map((m) => `${AgentServiceDefinition.fullName}/${m.name}`);
+
+/** What a compute agent answers to an edge-only RPC. */
+function notEdge(node: string, method: string): ServerError {
+  return new ServerError(
+    Status.FAILED_PRECONDITION,
+    `node '${node}' is a compute node, not an edge node: ${method} is available on edge nodes only`,
+  );
+}
+
+const unbuilt = (method: string) => async (): Promise<never> => {
+  throw new ServerError(Status.UNIMPLEMENTED, `${method} is being built`);
+};
 
 /** Maps an agent error to a gRPC status; unknown errors become Internal with their message. */
 export function toServerError(err: unknown): ServerError {
@@ -63,6 +84,18 @@ export function agentService(agent: Agent, version: string): AgentServiceImpleme
         services: await agent.status(req.service && requireName(req.service)),
       })),
     logs: (req, ctx: CallContext) => logs(agent, req, ctx),
+    listRoutes: unbuilt(methods.listRoutes.name),
+    addRoute: unbuilt(methods.addRoute.name),
+    removeRoute: unbuilt(methods.removeRoute.name),
+    setupEdgeRoute: async () => {
+      throw notEdge(agent.config.name, methods.setupEdgeRoute.name);
+    },
+    removeEdgeRoute: async () => {
+      throw notEdge(agent.config.name, methods.removeEdgeRoute.name);
+    },
+    listEdgeRoutes: async () => {
+      throw notEdge(agent.config.name, methods.listEdgeRoutes.name);
+    },
     healthCheck: () =>
       guard(async () => {
         let runtimeVersion = '';

@@ -17,6 +17,10 @@ export function notOnEdge(node: string, method: string): ServerError {
   );
 }
 
+const unbuilt = (method: string) => async (): Promise<never> => {
+  throw new ServerError(Status.UNIMPLEMENTED, `${method} is being built`);
+};
+
 export function edgeAgentService(node: string, version: string): AgentServiceImplementation {
   const refuse = (method: string) => async (): Promise<never> => {
     throw notOnEdge(node, method);
@@ -32,6 +36,12 @@ export function edgeAgentService(node: string, version: string): AgentServiceImp
     logs: () => {
       throw notOnEdge(node, methods.logs.name);
     },
+    listRoutes: refuse(methods.listRoutes.name),
+    addRoute: refuse(methods.addRoute.name),
+    removeRoute: refuse(methods.removeRoute.name),
+    setupEdgeRoute: unbuilt(methods.setupEdgeRoute.name),
+    removeEdgeRoute: unbuilt(methods.removeEdgeRoute.name),
+    listEdgeRoutes: unbuilt(methods.listEdgeRoutes.name),
     healthCheck: async () => ({
       node,
       version,

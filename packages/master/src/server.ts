@@ -33,6 +33,10 @@ function pack(o: MasterOutcome) {
   return { steps: o.steps, service: o.service };
 }
 
+const unbuilt = (method: string) => async (): Promise<never> => {
+  throw new ServerError(Status.UNIMPLEMENTED, `${method} is being built`);
+};
+
 export function masterService(master: Master): MasterServiceImplementation {
   return {
     deploy: (req) =>
@@ -51,6 +55,10 @@ export function masterService(master: Master): MasterServiceImplementation {
       guard(async () => ({ service: await master.status(requireName(req.service)) })),
     logs: (req, ctx) => logs(master, req, ctx),
     listNodes: () => guard(() => Promise.resolve({ nodes: master.nodeStatuses() })),
+    listEdgeRoutes: unbuilt('ListEdgeRoutes'),
+    listRoutes: unbuilt('ListRoutes'),
+    addRoute: unbuilt('AddRoute'),
+    removeRoute: unbuilt('RemoveRoute'),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   NodeRole,
   StepStatus,
   type AgentServiceImplementation,
+  type EdgeRoute,
   type HeartbeatResponse,
   type NodeInfo,
   type NodeUsage,
@@ -147,6 +148,9 @@ export class FakeAgent {
     }
   }
 
+  /** Edge routes an edge fake holds, by `<listener port> <hostname>`. */
+  readonly edgeRoutes = new Map<string, EdgeRoute>();
+
   private capacity(): Resources {
     const c = this.options.capacity ?? {};
     return {
@@ -229,6 +233,23 @@ export class FakeAgent {
       logs: async function* () {
         return;
       },
+      listRoutes: async () => ({ routes: [] }),
+      addRoute: async () => ({ changed: true }),
+      removeRoute: async () => ({ removed: false }),
+      setupEdgeRoute: async (req) => {
+        const route = req.route;
+        if (!route || !this.edge) throw new ServerError(Status.FAILED_PRECONDITION, 'no');
+        record('setupEdgeRoute', `${route.hostname}=${route.backend}`);
+        const key = `${route.listenerPort} ${route.hostname}`;
+        const change = this.edgeRoutes.has(key) ? 'updated' : 'added';
+        this.edgeRoutes.set(key, route);
+        return { route, change };
+      },
+      removeEdgeRoute: async (req) => {
+        record('removeEdgeRoute', req.hostname);
+        return { removed: this.edgeRoutes.delete(`${req.listenerPort} ${req.hostname}`) };
+      },
+      listEdgeRoutes: async () => ({ routes: [...this.edgeRoutes.values()] }),
     };
   }
 }

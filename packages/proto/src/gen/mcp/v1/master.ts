@@ -7,8 +7,9 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
+import { EdgeRouteStatus } from "./edge.js";
 import { NodeStatus } from "./fleet.js";
-import { PlacementResult } from "./scheduler.js";
+import { PlacementResult, RouteEntry } from "./scheduler.js";
 import { ServiceSpec } from "./service.js";
 import { LogChunk, ServiceStatus, Step } from "./status.js";
 
@@ -88,7 +89,13 @@ export interface StatusRequest {
 }
 
 export interface StatusResponse {
-  service: ServiceStatus | undefined;
+  service:
+    | ServiceStatus
+    | undefined;
+  /** The service's routes on the edge nodes, with drift. */
+  edgeRoutes: EdgeRouteStatus[];
+  /** Edge nodes that did not answer. */
+  edgeErrors: NodeError[];
 }
 
 export interface LogsRequest {
@@ -107,6 +114,54 @@ export interface ListNodesRequest {
 
 export interface ListNodesResponse {
   nodes: NodeStatus[];
+}
+
+export interface ListEdgeRoutesRequest {
+}
+
+export interface ListEdgeRoutesResponse {
+  /** Sorted by edge, then listener port, then hostname. */
+  routes: EdgeRouteStatus[];
+  /** Edge nodes that did not answer. */
+  errors: NodeError[];
+}
+
+export interface ListRoutesRequest {
+  /** Only this node, when set. */
+  node: string;
+}
+
+/** NodeRoutes is the route table of one node's proxy. */
+export interface NodeRoutes {
+  node: string;
+  routes: RouteEntry[];
+}
+
+export interface ListRoutesResponse {
+  /** Sorted by node. */
+  nodes: NodeRoutes[];
+  errors: NodeError[];
+}
+
+export interface AddRouteRequest {
+  node: string;
+  route: RouteEntry | undefined;
+}
+
+export interface AddRouteResponse {
+  /** False when an identical route was already there. */
+  changed: boolean;
+}
+
+export interface RemoveRouteRequest {
+  node: string;
+  listenerPort: number;
+  hostname: string;
+}
+
+export interface RemoveRouteResponse {
+  /** False when the node had no such route. */
+  removed: boolean;
 }
 
 function createBaseDeployRequest(): DeployRequest {
@@ -1224,13 +1279,19 @@ export const StatusRequest: MessageFns<StatusRequest> = {
 };
 
 function createBaseStatusResponse(): StatusResponse {
-  return { service: undefined };
+  return { service: undefined, edgeRoutes: [], edgeErrors: [] };
 }
 
 export const StatusResponse: MessageFns<StatusResponse> = {
   encode(message: StatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.service !== undefined) {
       ServiceStatus.encode(message.service, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.edgeRoutes) {
+      EdgeRouteStatus.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.edgeErrors) {
+      NodeError.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1256,6 +1317,22 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.service = ServiceStatus.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.edgeRoutes.push(EdgeRouteStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.edgeErrors.push(NodeError.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1269,13 +1346,31 @@ export const StatusResponse: MessageFns<StatusResponse> = {
   },
 
   fromJSON(object: any): StatusResponse {
-    return { service: isSet(object.service) ? ServiceStatus.fromJSON(object.service) : undefined };
+    return {
+      service: isSet(object.service) ? ServiceStatus.fromJSON(object.service) : undefined,
+      edgeRoutes: globalThis.Array.isArray(object?.edgeRoutes)
+        ? object.edgeRoutes.map((e: any) => EdgeRouteStatus.fromJSON(e))
+        : globalThis.Array.isArray(object?.edge_routes)
+        ? object.edge_routes.map((e: any) => EdgeRouteStatus.fromJSON(e))
+        : [],
+      edgeErrors: globalThis.Array.isArray(object?.edgeErrors)
+        ? object.edgeErrors.map((e: any) => NodeError.fromJSON(e))
+        : globalThis.Array.isArray(object?.edge_errors)
+        ? object.edge_errors.map((e: any) => NodeError.fromJSON(e))
+        : [],
+    };
   },
 
   toJSON(message: StatusResponse): unknown {
     const obj: any = {};
     if (message.service !== undefined) {
       obj.service = ServiceStatus.toJSON(message.service);
+    }
+    if (message.edgeRoutes?.length) {
+      obj.edgeRoutes = message.edgeRoutes.map((e) => EdgeRouteStatus.toJSON(e));
+    }
+    if (message.edgeErrors?.length) {
+      obj.edgeErrors = message.edgeErrors.map((e) => NodeError.toJSON(e));
     }
     return obj;
   },
@@ -1288,6 +1383,8 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     message.service = (object.service !== undefined && object.service !== null)
       ? ServiceStatus.fromPartial(object.service)
       : undefined;
+    message.edgeRoutes = object.edgeRoutes?.map((e) => EdgeRouteStatus.fromPartial(e)) || [];
+    message.edgeErrors = object.edgeErrors?.map((e) => NodeError.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1599,6 +1696,708 @@ export const ListNodesResponse: MessageFns<ListNodesResponse> = {
   },
 };
 
+function createBaseListEdgeRoutesRequest(): ListEdgeRoutesRequest {
+  return {};
+}
+
+export const ListEdgeRoutesRequest: MessageFns<ListEdgeRoutesRequest> = {
+  encode(_: ListEdgeRoutesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEdgeRoutesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEdgeRoutesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListEdgeRoutesRequest {
+    return {};
+  },
+
+  toJSON(_: ListEdgeRoutesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEdgeRoutesRequest>): ListEdgeRoutesRequest {
+    return ListEdgeRoutesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListEdgeRoutesRequest>): ListEdgeRoutesRequest {
+    const message = createBaseListEdgeRoutesRequest();
+    return message;
+  },
+};
+
+function createBaseListEdgeRoutesResponse(): ListEdgeRoutesResponse {
+  return { routes: [], errors: [] };
+}
+
+export const ListEdgeRoutesResponse: MessageFns<ListEdgeRoutesResponse> = {
+  encode(message: ListEdgeRoutesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.routes) {
+      EdgeRouteStatus.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.errors) {
+      NodeError.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEdgeRoutesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEdgeRoutesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.routes.push(EdgeRouteStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errors.push(NodeError.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEdgeRoutesResponse {
+    return {
+      routes: globalThis.Array.isArray(object?.routes)
+        ? object.routes.map((e: any) => EdgeRouteStatus.fromJSON(e))
+        : [],
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => NodeError.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListEdgeRoutesResponse): unknown {
+    const obj: any = {};
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => EdgeRouteStatus.toJSON(e));
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => NodeError.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEdgeRoutesResponse>): ListEdgeRoutesResponse {
+    return ListEdgeRoutesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEdgeRoutesResponse>): ListEdgeRoutesResponse {
+    const message = createBaseListEdgeRoutesResponse();
+    message.routes = object.routes?.map((e) => EdgeRouteStatus.fromPartial(e)) || [];
+    message.errors = object.errors?.map((e) => NodeError.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListRoutesRequest(): ListRoutesRequest {
+  return { node: "" };
+}
+
+export const ListRoutesRequest: MessageFns<ListRoutesRequest> = {
+  encode(message: ListRoutesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRoutesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRoutesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRoutesRequest {
+    return { node: isSet(object.node) ? globalThis.String(object.node) : "" };
+  },
+
+  toJSON(message: ListRoutesRequest): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListRoutesRequest>): ListRoutesRequest {
+    return ListRoutesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRoutesRequest>): ListRoutesRequest {
+    const message = createBaseListRoutesRequest();
+    message.node = object.node ?? "";
+    return message;
+  },
+};
+
+function createBaseNodeRoutes(): NodeRoutes {
+  return { node: "", routes: [] };
+}
+
+export const NodeRoutes: MessageFns<NodeRoutes> = {
+  encode(message: NodeRoutes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    for (const v of message.routes) {
+      RouteEntry.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeRoutes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeRoutes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.routes.push(RouteEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeRoutes {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      routes: globalThis.Array.isArray(object?.routes) ? object.routes.map((e: any) => RouteEntry.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: NodeRoutes): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => RouteEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NodeRoutes>): NodeRoutes {
+    return NodeRoutes.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NodeRoutes>): NodeRoutes {
+    const message = createBaseNodeRoutes();
+    message.node = object.node ?? "";
+    message.routes = object.routes?.map((e) => RouteEntry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListRoutesResponse(): ListRoutesResponse {
+  return { nodes: [], errors: [] };
+}
+
+export const ListRoutesResponse: MessageFns<ListRoutesResponse> = {
+  encode(message: ListRoutesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.nodes) {
+      NodeRoutes.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.errors) {
+      NodeError.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRoutesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRoutesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodes.push(NodeRoutes.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errors.push(NodeError.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRoutesResponse {
+    return {
+      nodes: globalThis.Array.isArray(object?.nodes) ? object.nodes.map((e: any) => NodeRoutes.fromJSON(e)) : [],
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => NodeError.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListRoutesResponse): unknown {
+    const obj: any = {};
+    if (message.nodes?.length) {
+      obj.nodes = message.nodes.map((e) => NodeRoutes.toJSON(e));
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => NodeError.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListRoutesResponse>): ListRoutesResponse {
+    return ListRoutesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRoutesResponse>): ListRoutesResponse {
+    const message = createBaseListRoutesResponse();
+    message.nodes = object.nodes?.map((e) => NodeRoutes.fromPartial(e)) || [];
+    message.errors = object.errors?.map((e) => NodeError.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAddRouteRequest(): AddRouteRequest {
+  return { node: "", route: undefined };
+}
+
+export const AddRouteRequest: MessageFns<AddRouteRequest> = {
+  encode(message: AddRouteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.route !== undefined) {
+      RouteEntry.encode(message.route, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddRouteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddRouteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.route = RouteEntry.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddRouteRequest {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      route: isSet(object.route) ? RouteEntry.fromJSON(object.route) : undefined,
+    };
+  },
+
+  toJSON(message: AddRouteRequest): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.route !== undefined) {
+      obj.route = RouteEntry.toJSON(message.route);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddRouteRequest>): AddRouteRequest {
+    return AddRouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddRouteRequest>): AddRouteRequest {
+    const message = createBaseAddRouteRequest();
+    message.node = object.node ?? "";
+    message.route = (object.route !== undefined && object.route !== null)
+      ? RouteEntry.fromPartial(object.route)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAddRouteResponse(): AddRouteResponse {
+  return { changed: false };
+}
+
+export const AddRouteResponse: MessageFns<AddRouteResponse> = {
+  encode(message: AddRouteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.changed !== false) {
+      writer.uint32(8).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddRouteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddRouteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddRouteResponse {
+    return { changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false };
+  },
+
+  toJSON(message: AddRouteResponse): unknown {
+    const obj: any = {};
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddRouteResponse>): AddRouteResponse {
+    return AddRouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddRouteResponse>): AddRouteResponse {
+    const message = createBaseAddRouteResponse();
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseRemoveRouteRequest(): RemoveRouteRequest {
+  return { node: "", listenerPort: 0, hostname: "" };
+}
+
+export const RemoveRouteRequest: MessageFns<RemoveRouteRequest> = {
+  encode(message: RemoveRouteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.listenerPort !== 0) {
+      writer.uint32(16).uint32(message.listenerPort);
+    }
+    if (message.hostname !== "") {
+      writer.uint32(26).string(message.hostname);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveRouteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveRouteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.listenerPort = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveRouteRequest {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      listenerPort: isSet(object.listenerPort)
+        ? globalThis.Number(object.listenerPort)
+        : isSet(object.listener_port)
+        ? globalThis.Number(object.listener_port)
+        : 0,
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+    };
+  },
+
+  toJSON(message: RemoveRouteRequest): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.listenerPort !== 0) {
+      obj.listenerPort = Math.round(message.listenerPort);
+    }
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveRouteRequest>): RemoveRouteRequest {
+    return RemoveRouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveRouteRequest>): RemoveRouteRequest {
+    const message = createBaseRemoveRouteRequest();
+    message.node = object.node ?? "";
+    message.listenerPort = object.listenerPort ?? 0;
+    message.hostname = object.hostname ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveRouteResponse(): RemoveRouteResponse {
+  return { removed: false };
+}
+
+export const RemoveRouteResponse: MessageFns<RemoveRouteResponse> = {
+  encode(message: RemoveRouteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveRouteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveRouteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveRouteResponse {
+    return { removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false };
+  },
+
+  toJSON(message: RemoveRouteResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveRouteResponse>): RemoveRouteResponse {
+    return RemoveRouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveRouteResponse>): RemoveRouteResponse {
+    const message = createBaseRemoveRouteResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
 /** MasterService is what the CLI talks to. */
 export type MasterServiceDefinition = typeof MasterServiceDefinition;
 export const MasterServiceDefinition = {
@@ -1679,6 +2478,47 @@ export const MasterServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * ListEdgeRoutes reports every edge node's routes, each checked against where its service
+     * runs (drift is reported, never repaired).
+     */
+    listEdgeRoutes: {
+      name: "ListEdgeRoutes",
+      requestType: ListEdgeRoutesRequest as typeof ListEdgeRoutesRequest,
+      requestStream: false,
+      responseType: ListEdgeRoutesResponse as typeof ListEdgeRoutesResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** ListRoutes reports the proxy routes of every node, or of one. */
+    listRoutes: {
+      name: "ListRoutes",
+      requestType: ListRoutesRequest as typeof ListRoutesRequest,
+      requestStream: false,
+      responseType: ListRoutesResponse as typeof ListRoutesResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * AddRoute and RemoveRoute change one node's proxy routes by hand (operator repairs); on an
+     * edge node they go through the edge agent's checks.
+     */
+    addRoute: {
+      name: "AddRoute",
+      requestType: AddRouteRequest as typeof AddRouteRequest,
+      requestStream: false,
+      responseType: AddRouteResponse as typeof AddRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    removeRoute: {
+      name: "RemoveRoute",
+      requestType: RemoveRouteRequest as typeof RemoveRouteRequest,
+      requestStream: false,
+      responseType: RemoveRouteResponse as typeof RemoveRouteResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1700,6 +2540,28 @@ export interface MasterServiceImplementation<CallContextExt = {}> {
   ): ServerStreamingMethodResult<DeepPartial<LogsResponse>>;
   /** ListNodes reports every node the master knows, with health and usage. */
   listNodes(request: ListNodesRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ListNodesResponse>>;
+  /**
+   * ListEdgeRoutes reports every edge node's routes, each checked against where its service
+   * runs (drift is reported, never repaired).
+   */
+  listEdgeRoutes(
+    request: ListEdgeRoutesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListEdgeRoutesResponse>>;
+  /** ListRoutes reports the proxy routes of every node, or of one. */
+  listRoutes(
+    request: ListRoutesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListRoutesResponse>>;
+  /**
+   * AddRoute and RemoveRoute change one node's proxy routes by hand (operator repairs); on an
+   * edge node they go through the edge agent's checks.
+   */
+  addRoute(request: AddRouteRequest, context: CallContext & CallContextExt): Promise<DeepPartial<AddRouteResponse>>;
+  removeRoute(
+    request: RemoveRouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveRouteResponse>>;
 }
 
 export interface MasterServiceClient<CallOptionsExt = {}> {
@@ -1717,6 +2579,28 @@ export interface MasterServiceClient<CallOptionsExt = {}> {
   logs(request: DeepPartial<LogsRequest>, options?: CallOptions & CallOptionsExt): AsyncIterable<LogsResponse>;
   /** ListNodes reports every node the master knows, with health and usage. */
   listNodes(request: DeepPartial<ListNodesRequest>, options?: CallOptions & CallOptionsExt): Promise<ListNodesResponse>;
+  /**
+   * ListEdgeRoutes reports every edge node's routes, each checked against where its service
+   * runs (drift is reported, never repaired).
+   */
+  listEdgeRoutes(
+    request: DeepPartial<ListEdgeRoutesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListEdgeRoutesResponse>;
+  /** ListRoutes reports the proxy routes of every node, or of one. */
+  listRoutes(
+    request: DeepPartial<ListRoutesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListRoutesResponse>;
+  /**
+   * AddRoute and RemoveRoute change one node's proxy routes by hand (operator repairs); on an
+   * edge node they go through the edge agent's checks.
+   */
+  addRoute(request: DeepPartial<AddRouteRequest>, options?: CallOptions & CallOptionsExt): Promise<AddRouteResponse>;
+  removeRoute(
+    request: DeepPartial<RemoveRouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveRouteResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

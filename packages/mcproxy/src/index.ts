@@ -1,0 +1,4 @@
+// @mcp/mcproxy: the adapter to mc-proxy's admin API and route-table sync.
+export { ProxyClient } from './client.js';
+export { ProxyUnavailableError, RouteRefusedError } from './errors.js';
+export { isEmptyDiff, syncRoutes, type SyncOptions } from './sync.js';
