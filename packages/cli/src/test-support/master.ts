@@ -136,6 +136,10 @@ function implementation(state: FakeMasterState) {
       state.services.delete(req.service);
       return { steps };
     },
+    listEdgeRoutes: async () => ({ routes: [], errors: [] }),
+    listRoutes: async () => ({ nodes: [], errors: [] }),
+    addRoute: async () => ({ changed: true }),
+    removeRoute: async () => ({ removed: false }),
     listServices: async (req) => {
       state.listedNodes.push(req.node);
       if (state.listError) throw state.listError;
