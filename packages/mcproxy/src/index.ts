@@ -2,3 +2,4 @@
 export { ProxyClient } from './client.js';
 export { ProxyUnavailableError, RouteRefusedError } from './errors.js';
 export { isEmptyDiff, syncRoutes, type SyncOptions } from './sync.js';
+export { CertificateMissingError, findCertificate, type CertificatePair } from './certificates.js';
