@@ -22,7 +22,16 @@ describe('loadMasterConfig', () => {
       logLevel: 'info',
       heartbeatIntervalMs: 10_000,
       probeTimeoutMs: 5_000,
+      allowedDomains: [],
     });
+  });
+
+  it('loadMasterConfig normalises allowed domains and refuses a wildcard one', () => {
+    const ok = loadMasterConfig(file(`${BASE}allowed_domains = ["Example.NET."]\n`));
+    expect(ok.allowedDomains).toEqual(['example.net']);
+
+    const bad = file(`${BASE}allowed_domains = ["example.net", "*.example.org"]\n`);
+    expect(() => loadMasterConfig(bad)).toThrow(/allowed_domains\[1\]: .*\*\.example\.org/);
   });
 
   it('loadMasterConfig reads the heartbeat interval and probe timeout', () => {

@@ -2,6 +2,7 @@
 // here: they join by registering (FleetService).
 import { readFileSync } from 'node:fs';
 
+import { checkPublicHostname } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 
@@ -11,6 +12,7 @@ const schema = z.strictObject({
   log_level: z.string().default('info'),
   heartbeat_interval_ms: z.number().int().min(100).max(3_600_000).default(10_000),
   probe_timeout_ms: z.number().int().min(100).max(600_000).default(5_000),
+  allowed_domains: z.array(z.string()).default([]),
 });
 
 /** Master configuration. */
@@ -25,6 +27,11 @@ export interface MasterConfig {
   heartbeatIntervalMs: number;
   /** Deadline of a HealthCheck probe of a silent node, in milliseconds. Default 5000. */
   probeTimeoutMs: number;
+  /**
+   * Domains public hostnames may equal or be under (label boundary, case-insensitive). Default
+   * none: every public route is refused.
+   */
+  allowedDomains: string[];
 }
 
 export class ConfigError extends Error {
@@ -66,5 +73,15 @@ export function loadMasterConfig(file: string): MasterConfig {
     logLevel: r.data.log_level,
     heartbeatIntervalMs: r.data.heartbeat_interval_ms,
     probeTimeoutMs: r.data.probe_timeout_ms,
+    allowedDomains: r.data.allowed_domains.map((d, i) => domain(file, d, i)),
   };
+}
+
+/** An allowed domain, normalised; it must itself be a name a public hostname could be. */
+function domain(file: string, value: string, i: number): string {
+  try {
+    return checkPublicHostname(value, [value]);
+  } catch (err) {
+    throw new ConfigError(file, `allowed_domains[${i}]: ${(err as Error).message}`, { cause: err });
+  }
 }

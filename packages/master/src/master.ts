@@ -6,6 +6,7 @@ import {
   type LogChunk,
   type NodeError,
   type NodeStatus,
+  type EdgeRouteStatus,
   type ServiceSpec,
   type ServiceStatus,
   type Step,
@@ -17,6 +18,7 @@ import type { Logger } from 'pino';
 import { agentRpc, type AgentClient, type Agents } from './agents.js';
 import type { Clock } from './clock.js';
 import { deployService, type DeployOutcome } from './deploy.js';
+import type { EdgeRoutes } from './edge.js';
 import {
   agentCallError,
   MasterStartingError,
@@ -50,6 +52,10 @@ export interface MasterContext {
   probeTimeoutMs: number;
   /** Until then, just after start, nodes may not have reported: deploys are refused. */
   readyAtMs: number;
+  /** The edge nodes' routes. */
+  edge: EdgeRoutes;
+  /** Domains public hostnames may be under. Default none: public routes are refused. */
+  allowedDomains: readonly string[];
   log: Logger;
 }
 
@@ -79,14 +85,19 @@ export class Master {
   }
 
   /**
-   * Removes a service from every node that runs it. A node that last reported it and does not
-   * answer now gets a failed step (the service stays there); when no node answers, nothing is
-   * done and ServiceUnreachableError names them.
+   * Removes a service from every node that runs it, then its edge routes. A node that last
+   * reported it and does not answer now gets a failed step (the service stays there); when no
+   * node answers, nothing is done and ServiceUnreachableError names them. A service that runs
+   * nowhere but still has edge routes loses those.
    */
   undeploy(name: string): Promise<MasterOutcome> {
     return this.lock.acquire(name, async () => {
       const { nodes, silent, unknown } = await this.ctx.locator.find(name);
-      if (nodes.length === 0) throw new ServiceNotFoundError(name, unknown);
+      if (nodes.length === 0) {
+        const edge = await this.ctx.edge.withdraw(name);
+        if (edge.length === 0) throw new ServiceNotFoundError(name, unknown);
+        return { steps: edge, node: '' };
+      }
       if (silent.length === nodes.length) {
         throw new ServiceUnreachableError(name, 'undeploy', silent);
       }
@@ -108,6 +119,7 @@ export class Master {
         this.ctx.registry.settle(node, name);
         steps.push(...out.steps);
       }
+      steps.push(...(await this.ctx.edge.withdraw(name)));
       return { steps, node: nodes.join(',') };
     });
   }
@@ -145,12 +157,26 @@ export class Master {
     return { services, errors };
   }
 
-  async status(name: string): Promise<ServiceStatus> {
+  /** One service as its node reports it, with its edge routes checked against it. */
+  async status(name: string): Promise<{
+    service: ServiceStatus;
+    edgeRoutes: EdgeRouteStatus[];
+    edgeErrors: NodeError[];
+  }> {
     const node = await this.locate(name, 'get the status of');
     const out = await this.ctx.agents.call(node, 'Status', (c) => c.status({ service: name }));
     const found = out.services[0];
     if (!found) throw new ServiceNotFoundError(name);
-    return found;
+    const edge = await this.ctx.edge.list([found], []);
+    const edgeRoutes = edge.routes.filter((r) => r.route?.service === name);
+    return { service: found, edgeRoutes, edgeErrors: edge.errors };
+  }
+
+  /** Every edge node's routes, each checked against where its service runs now. */
+  async edgeRoutes(): Promise<{ routes: EdgeRouteStatus[]; errors: NodeError[] }> {
+    const { services, errors } = await this.list('');
+    const edge = await this.ctx.edge.list(services, errors);
+    return { routes: edge.routes, errors: [...edge.errors, ...errors] };
   }
 
   async *logs(

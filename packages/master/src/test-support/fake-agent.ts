@@ -41,6 +41,8 @@ export interface FakeAgentOptions {
   deployDelayMs?: number;
   /** Where calls are recorded as `<node>:<method>:<service>`, shared between agents. */
   events?: string[];
+  /** First host port given to a service's routes (one per route, in order). Default 20000. */
+  portBase?: number;
 }
 
 export class FakeAgent {
@@ -161,7 +163,26 @@ export class FakeAgent {
   }
 
   private status(spec: ServiceSpec): ServiceStatus {
-    return { name: spec.name, node: this.name, active: true, components: [], deployedAtMs: 0 };
+    let port = this.options.portBase ?? 20000;
+    const components = spec.components.map((c) => ({
+      name: c.name,
+      image: c.image,
+      version: '',
+      containerId: `${this.name}-${c.name}`,
+      state: 'running',
+      restartCount: 0,
+      startedAtMs: 0,
+      ports: c.routes.map((r) => ({
+        route: r.name,
+        hostIp: '127.0.0.1',
+        hostPort: port++,
+        listenerPort: r.port,
+        mode: r.mode,
+        hostname: r.hostname,
+        public: r.public,
+      })),
+    }));
+    return { name: spec.name, node: this.name, active: true, components, deployedAtMs: 0 };
   }
 
   private find(service: string): ServiceSpec {

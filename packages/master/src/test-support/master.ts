@@ -51,6 +51,8 @@ export interface TestMasterOptions {
   healthTickMs?: number;
   /** Default 0: tests deploy at once. */
   startupGraceMs?: number;
+  /** Default `['example.net']`. */
+  allowedDomains?: string[];
 }
 
 export interface TestMaster {
@@ -71,6 +73,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
       logLevel: 'silent',
       heartbeatIntervalMs: options.intervalMs ?? 10_000,
       probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+      allowedDomains: options.allowedDomains ?? ['example.net'],
     },
     {
       clock: options.clock,
