@@ -29,3 +29,7 @@ export { waitFor, waitForTcp } from './wait.js';
 export type { WaitOptions } from './wait.js';
 export * from './fleet/index.js';
 export { createTestNetwork, OVERLAY_RANGE, type NetnsHost, type TestNetwork } from './netns.js';
+export { CA_TOOLS, certificateStem, createTestCa } from './ca.js';
+export type { CertificateFiles, IssueOptions, TestCa } from './ca.js';
+export { MC_PROXY_BIN, startMcProxy } from './mcproxy/start.js';
+export type { McProxy, McProxyOptions } from './mcproxy/start.js';
