@@ -10,7 +10,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { checkServerIdentity, TLSSocket } from 'node:tls';
 
 import type { mcproxy } from '@mcp/proto';
 
@@ -98,7 +98,9 @@ export class HttpProxy {
       ? httpsRequest({
           ...options,
           agent: this.httpsAgent,
-          servername: isIP(host) === 0 ? host : undefined,
+          // Verified as the backend, not as the client's Host header (Node's default).
+          servername: isIP(host) === 0 ? host : '',
+          checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
         })
       : httpRequest({ ...options, agent: this.httpAgent });
 

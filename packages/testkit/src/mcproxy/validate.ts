@@ -81,5 +81,5 @@ export function checkRoute(
   }
   if (!listeners.includes(route.listenerPort)) throw new NoListenerError(route.listenerPort);
 
-  return { ...route, hostname, backend: route.backend.toLowerCase() };
+  return { ...route, hostname };
 }
