@@ -4,6 +4,7 @@ export {
   CommandFailedError,
   LoopbackExhaustedError,
   ServiceExitedError,
+  SocketPathTooLongError,
   SpawnFailedError,
   TeardownError,
   ToolMissingError,

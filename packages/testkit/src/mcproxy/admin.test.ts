@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { adminClient, route } from '../../test/mcproxy.js';
 import { cleanupAll } from '../cleanup.js';
+import { SocketPathTooLongError } from '../errors.js';
 import { allocateLoopbackAddress, freePort } from '../net.js';
 import { processAlive } from '../process.js';
 import { startMcProxy, type McProxy } from './start.js';
@@ -142,6 +143,20 @@ describe('mc-proxy stand-in admin API', () => {
 
     expect(refused.code).toBe(Status.INVALID_ARGUMENT);
     expect(refused.details).toMatch(new RegExp(`^${field}: `));
+  });
+
+  test('startMcProxy refuses a directory whose socket path Linux cannot bind', async () => {
+    const dir = join(base, 'x'.repeat(100));
+
+    const err = await startMcProxy({ dir, address: proxy.address, listeners: [port] }).catch(
+      (e: unknown) => e,
+    );
+
+    expect(err).toBeInstanceOf(SocketPathTooLongError);
+    expect(err).toMatchObject({
+      code: 'SOCKET_PATH_TOO_LONG',
+      socketPath: join(dir, 'admin.sock'),
+    });
   });
 
   test('routes survive a restart of the program, and a deleted database starts empty', async () => {

@@ -7,6 +7,7 @@ import { mcproxy } from '@mcp/proto';
 import { createChannel, createClient } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
+import { SocketPathTooLongError } from '../errors.js';
 import { spawnProcess, waitUntilReady, type SpawnedProcess } from '../process.js';
 
 /** The program, run from the built package (`pnpm --filter @mcp/testkit build`). */
@@ -56,7 +57,7 @@ export async function startMcProxy(options: McProxyOptions): Promise<McProxy> {
   const dir = await realpath(resolve(options.dir));
   const socketPath = join(dir, 'admin.sock');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
-    throw new Error(`failed to start mc-proxy in '${dir}': socket path longer than 107 bytes`);
+    throw new SocketPathTooLongError('mc-proxy stand-in', socketPath);
   }
   const dbPath = join(dir, 'routes.db');
   const logFile = join(dir, 'mc-proxy.log');
