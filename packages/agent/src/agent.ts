@@ -1,4 +1,5 @@
 // The agent's operations, one per RPC, each serialised per service.
+import { ProxyClient } from '@mcp/mcproxy';
 import type { ComponentStatus, LogChunk, ServiceSpec, ServiceStatus } from '@mcp/proto';
 import { imageVersion } from '@mcp/scheduler';
 import AsyncLock from 'async-lock';
@@ -10,6 +11,8 @@ import { deploy } from './deploy.js';
 import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
 import { streamLogs } from './logs.js';
 import { PortClaims } from './ports.js';
+import { releaseStep, registerStep } from './route-steps.js';
+import { keepRoutes } from './route-keeper.js';
 import { isMissing, type Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
 
@@ -21,17 +24,42 @@ export interface Outcome {
 
 type Verb = 'stop' | 'start' | 'restart';
 
+/** Who removes the routes a stop could not release from the proxy. */
+const STOP_LEFT =
+  'the service stays stopped; the route keeper releases them within one heartbeat interval, ' +
+  'or `mcp route remove` does';
+/** Who removes the routes an undeploy could not release from the proxy. */
+const UNDEPLOY_LEFT = 'the service stays undeployed; remove them with `mcp route remove`';
+
 export class Agent {
   private readonly lock = new AsyncLock({ maxPending: 100 });
   /** Host ports chosen by deploys in flight, kept from every other deploy of this node. */
   readonly claims = new PortClaims();
+  /** The node's mc-proxy; undefined when the config names none (no routes are registered). */
+  readonly proxy: ProxyClient | undefined;
 
   constructor(
     readonly config: AgentConfig,
     readonly runtime: Runtime,
     readonly store: Store,
     readonly log: Logger,
-  ) {}
+  ) {
+    this.proxy = config.proxySocket ? new ProxyClient(config.proxySocket) : undefined;
+  }
+
+  /**
+   * One pass of the route keeper: the routes of every active service registered again where the
+   * proxy lost or changed them, those of stopped services released; each under its service's
+   * lock.
+   */
+  keepRoutes(): Promise<void> {
+    return keepRoutes(this, (name, work) => this.lock.acquire(name, work));
+  }
+
+  /** Closes the channel to the proxy. */
+  close(): void {
+    this.proxy?.close();
+  }
 
   deploy(spec: ServiceSpec): Promise<Outcome> {
     return this.lock.acquire(spec.name, async () => {
@@ -70,6 +98,7 @@ export class Agent {
         return steps;
       }
       steps.ok('containers', `removed ${owned.map((c) => c.name).join(', ') || 'none'}`);
+      await releaseStep(this, stored, steps, UNDEPLOY_LEFT);
       this.store.remove(name);
       steps.ok(
         'registry',
@@ -154,8 +183,11 @@ export class Agent {
 
       this.store.setActive(name, active);
       steps.ok(verb, done.join(', '));
+      const now = this.require(name);
+      if (active) await registerStep(this, now, steps);
+      else await releaseStep(this, now, steps, STOP_LEFT);
       log.info({ active }, `service ${verb} done`);
-      return { steps, service: await this.describe(this.require(name)) };
+      return { steps, service: await this.describe(now) };
     });
   }
 

@@ -80,6 +80,24 @@ memory = "512Mi"
     expect(c.reserved).toEqual({ cpuMillis: 500, memoryBytes: 512 * 2 ** 20, diskBytes: 0 });
   });
 
+  it('defaults the proxy fields to no proxy, certificates under state_dir and zone local', () => {
+    const c = load('');
+
+    expect(c.proxySocket).toBeUndefined();
+    expect(c.certDir).toBe(join(dir, 'certs'));
+    expect(c.zone).toBe('local');
+  });
+
+  it('reads proxy_socket, cert_dir and zone', () => {
+    const c = load(
+      'proxy_socket = "/run/mc-proxy.sock"\ncert_dir = "/etc/mcp/certs"\nzone = "mcp.test"',
+    );
+
+    expect(c.proxySocket).toBe('/run/mc-proxy.sock');
+    expect(c.certDir).toBe('/etc/mcp/certs');
+    expect(c.zone).toBe('mcp.test');
+  });
+
   it('keeps only the capacity fields given', () => {
     expect(load('[capacity]\nmemory = "1Gi"\n').capacity).toEqual({ memoryBytes: GiB });
   });
@@ -91,6 +109,10 @@ memory = "512Mi"
     { extra: 'pools = ["Pi Pool"]', field: /pools\.0: must be a DNS label/ },
     { extra: '[capacity]\ncpu = "2x"', field: /capacity\.cpu: '2x' is not a quantity/ },
     { extra: '[reserved]\ngpu = "1"', field: /reserved/ },
+    { extra: 'zone = "Bad Zone"', field: /zone: must be a lower-case DNS name/ },
+    { extra: 'zone = "mcp..test"', field: /zone: must be a lower-case DNS name/ },
+    { extra: 'proxy_socket = ""', field: /proxy_socket/ },
+    { extra: 'cert_dir = 7', field: /cert_dir/ },
   ])('refuses $extra', ({ extra, field }) => {
     expect(() => load(extra)).toThrow(ConfigError);
     expect(() => load(extra)).toThrow(field);

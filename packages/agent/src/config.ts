@@ -1,11 +1,14 @@
 // Agent configuration: a TOML file, validated, with documented defaults.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { nodeArch, nodeOs } from '@mcp/membership';
 import type { Resources } from '@mcp/proto';
 import { DNS_LABEL, parseCpu, parseSize } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
+
+import { isDnsName } from './dns-name.js';
 
 const label = z.string().regex(DNS_LABEL, 'must be a DNS label');
 const quantity = z.union([z.string(), z.number()]);
@@ -40,6 +43,9 @@ const schema = z.strictObject({
   heartbeat_interval_ms: z.number().int().min(100).default(10_000),
   capacity: resources.optional(),
   reserved: resources.default({}),
+  proxy_socket: z.string().min(1).optional(),
+  cert_dir: z.string().min(1).optional(),
+  zone: z.string().refine(isDnsName, 'must be a lower-case DNS name').default('local'),
 });
 
 /** A role an agent may declare; the edge role belongs to the edge agent alone. */
@@ -79,6 +85,15 @@ export interface AgentConfig {
   capacity?: Partial<Resources>;
   /** Resources kept back for the system; never given to services. Default zero. */
   reserved: Resources;
+  /**
+   * The node's mc-proxy admin Unix socket. Absent: the agent registers no routes and the route
+   * RPCs answer FailedPrecondition.
+   */
+  proxySocket?: string;
+  /** Where L7 routes find their certificate pairs (`findCertificate`). Default `<state_dir>/certs`. */
+  certDir: string;
+  /** Internal zone: a route without a hostname is `<service>.svc.mcp.<zone>`. Default `local`. */
+  zone: string;
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -133,6 +148,9 @@ export function loadAgentConfig(file: string): AgentConfig {
       diskBytes: 0,
       ...quantities(file, 'reserved', c.reserved),
     },
+    proxySocket: c.proxy_socket,
+    certDir: c.cert_dir ?? join(c.state_dir, 'certs'),
+    zone: c.zone,
   };
 }
 

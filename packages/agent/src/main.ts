@@ -5,6 +5,7 @@ import { Agent } from './agent.js';
 import { loadAgentConfig } from './config.js';
 import { openRegistry } from './db/index.js';
 import { reconcile } from './reconcile.js';
+import { startRouteKeeper } from './route-keeper.js';
 import { Store } from './db/store.js';
 import { boundAddress, joinFleet } from './fleet.js';
 import { Runtime } from './runtime/runtime.js';
@@ -45,6 +46,12 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     'agent started',
   );
 
+  // Keep the routes on the node's proxy, master or not.
+  const keeper = agent.proxy
+    ? startRouteKeeper(() => agent.keepRoutes(), config.heartbeatIntervalMs, log)
+    : undefined;
+  if (!agent.proxy) log.info('no mc-proxy configured (proxy_socket); registering no routes');
+
   // Join the fleet once serving, so the master's first probe finds the agent answering.
   const membership = joinFleet(agent, version, boundAddress(config.listen, port), log);
   if (!membership) log.info('no master configured; running standalone');
@@ -54,7 +61,9 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     port,
     async close() {
       await membership?.stop();
+      await keeper?.stop();
       await server.shutdown();
+      agent.close();
       db.$client.close();
       log.info('agent stopped');
     },

@@ -5,10 +5,24 @@ import {
   type AgentServiceLogsResponse,
 } from '@mcp/proto';
 import { DefinitionError, DNS_LABEL } from '@mcp/scheduler';
-import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
+import { CertificateMissingError, ProxyUnavailableError, RouteRefusedError } from '@mcp/mcproxy';
+import {
+  ClientError,
+  createServer,
+  ServerError,
+  Status,
+  type CallContext,
+  type Server,
+} from 'nice-grpc';
 
 import type { Agent } from './agent.js';
-import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
+import {
+  ContainerMissingError,
+  InvalidRouteError,
+  NoProxyError,
+  ServiceNotFoundError,
+} from './errors.js';
+import { checkHostname, checkListener, checkRoute, requireProxy } from './route-rpcs.js';
 import { VolumePathError } from './volumes.js';
 
 const methods = AgentServiceDefinition.methods;
@@ -33,10 +47,6 @@ function notEdge(node: string, method: string): ServerError {
   );
 }
 
-const unbuilt = (method: string) => async (): Promise<never> => {
-  throw new ServerError(Status.UNIMPLEMENTED, `${method} is being built`);
-};
-
 /** Maps an agent error to a gRPC status; unknown errors become Internal with their message. */
 export function toServerError(err: unknown): ServerError {
   if (err instanceof ServerError) return err;
@@ -47,6 +57,16 @@ export function toServerError(err: unknown): ServerError {
   if (err instanceof ServiceNotFoundError) return new ServerError(Status.NOT_FOUND, message);
   if (err instanceof ContainerMissingError) {
     return new ServerError(Status.FAILED_PRECONDITION, message);
+  }
+  if (err instanceof InvalidRouteError) return new ServerError(Status.INVALID_ARGUMENT, message);
+  if (err instanceof NoProxyError || err instanceof CertificateMissingError) {
+    return new ServerError(Status.FAILED_PRECONDITION, message);
+  }
+  if (err instanceof ProxyUnavailableError) return new ServerError(Status.UNAVAILABLE, message);
+  if (err instanceof RouteRefusedError) {
+    // The proxy's own code: a bad field, or a state it cannot serve (no such listener).
+    const invalid = err.cause instanceof ClientError && err.cause.code === Status.INVALID_ARGUMENT;
+    return new ServerError(invalid ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION, message);
   }
   return new ServerError(Status.INTERNAL, message);
 }
@@ -84,9 +104,18 @@ export function agentService(agent: Agent, version: string): AgentServiceImpleme
         services: await agent.status(req.service && requireName(req.service)),
       })),
     logs: (req, ctx: CallContext) => logs(agent, req, ctx),
-    listRoutes: unbuilt(methods.listRoutes.name),
-    addRoute: unbuilt(methods.addRoute.name),
-    removeRoute: unbuilt(methods.removeRoute.name),
+    listRoutes: () => guard(async () => ({ routes: await requireProxy(agent).listRoutes() })),
+    addRoute: (req) =>
+      guard(async () => {
+        const route = checkRoute(req.route, agent.config.certDir);
+        return { changed: await requireProxy(agent).addRoute(route) };
+      }),
+    removeRoute: (req) =>
+      guard(async () => {
+        const port = checkListener(req.listenerPort);
+        const hostname = checkHostname(req.hostname);
+        return { removed: await requireProxy(agent).removeRoute(port, hostname) };
+      }),
     setupEdgeRoute: async () => {
       throw notEdge(agent.config.name, methods.setupEdgeRoute.name);
     },
