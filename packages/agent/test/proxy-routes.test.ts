@@ -1,7 +1,6 @@
 // Routes on the node's own mc-proxy (testkit's stand-in, which really proxies): registered on
 // deploy and start, released on stop and undeploy, kept by the route keeper, and the route RPCs.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ProxyClient } from '@mcp/mcproxy';
@@ -22,7 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../src/agent.js';
 import { startAgent, type RunningAgent } from '../src/main.js';
 import { serveAgent } from '../src/server.js';
-import { service, startHarness, type Harness } from './harness.js';
+import { startHarness, type AgentOptions, type Harness } from './harness.js';
+import { capturedLog, httpsGet, site as siteSpec, type SiteOptions } from './proxy-site.js';
 
 let h: Harness;
 let ca: TestCa;
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 /** An agent of this file's proxy, certificates and zone. */
-function agent(extra: { proxySocket?: string } = {}): Agent {
+function agent(extra: AgentOptions = {}): Agent {
   return h.agent({
     proxySocket: proxy.socketPath,
     certDir: join(dir, 'certs'),
@@ -66,52 +66,9 @@ function agent(extra: { proxySocket?: string } = {}): Agent {
   });
 }
 
-interface SiteOptions {
-  l7Hostname?: string;
-  l4Port?: number;
-  /** Default the test image v1. */
-  image?: string;
-  active?: boolean;
-}
-
-/**
- * A service serving `/srv/<name>/index.html` with busybox httpd on its L7 route, and an L4 route
- * (`raw.<name>.example.net`) on the same container. httpd runs beside a shell that exits on
- * SIGTERM: as PID 1 (`exec httpd`) it ignores the signal and every stop waits 10 s.
- */
-function site(a: Agent, name: string, extra: SiteOptions = {}) {
-  const root = join(a.config.srvRoot, name);
-  mkdirSync(root, { recursive: true });
-  writeFileSync(join(root, 'index.html'), `hello from ${name}\n`);
-  const httpd = `trap 'exit 0' TERM; httpd -f -p $PORT_WEB -h /srv/${name} & wait`;
-  return service(
-    name,
-    [
-      {
-        name: 'web',
-        image: extra.image ?? h.images[0],
-        cmd: ['sh', '-c', httpd],
-        volumes: [`/srv/${name}:/srv/${name}`],
-        routes: [
-          {
-            name: 'web',
-            port: l7Port,
-            mode: RouteMode.ROUTE_MODE_L7,
-            hostname: extra.l7Hostname ?? '',
-            public: false,
-          },
-          {
-            name: 'raw',
-            port: extra.l4Port ?? l4Port,
-            mode: RouteMode.ROUTE_MODE_L4,
-            hostname: `raw.${name}.example.net`,
-            public: false,
-          },
-        ],
-      },
-    ],
-    extra.active ?? true,
-  );
+/** The site of `a` named `name`, on this file's listeners and image v1 unless said. */
+function site(a: Agent, name: string, extra: Partial<SiteOptions> = {}) {
+  return siteSpec(a.config.srvRoot, name, { image: h.images[0], l7Port, l4Port, ...extra });
 }
 
 function step(steps: Step[], name: string): Step | undefined {
@@ -136,31 +93,8 @@ function backends(a: Agent, name: string): { web: string; raw: string } {
 }
 
 /** GET / through the proxy's L7 listener with SNI `hostname`, trusting the test CA. */
-function viaProxy(hostname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: proxy.address,
-        port: l7Port,
-        servername: hostname,
-        headers: { host: hostname },
-        path: '/',
-        ca: readFileSync(ca.certPath),
-        agent: false,
-        timeout: 5_000,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
+function viaProxy(hostname: string) {
+  return httpsGet(proxy.address, l7Port, hostname, ca.certPath);
 }
 
 /** Stops the proxy for `work`, then starts it again, whatever `work` did. */
@@ -325,6 +259,24 @@ describe('routes on the node proxy', () => {
 
     expect(before).toHaveLength(2);
     expect(await routesOf(...names)).toEqual(before);
+  });
+
+  it('the route keeper logs each route it registers again, and warns at a silent proxy', async () => {
+    const { log, lines } = capturedLog('info');
+    const a = agent({ log });
+    await a.deploy(site(a, 'site11'));
+    await admin.removeRoute(l7Port, `site11.svc.mcp.${ZONE}`);
+
+    await a.keepRoutes();
+    await proxyDown(() => a.keepRoutes());
+
+    const again = lines.filter((l) => l.msg === 'route registered again');
+    expect(again.map((l) => [l.level, l.service, l.hostname, l.listenerPort])).toEqual([
+      [30, 'site11', `site11.svc.mcp.${ZONE}`, l7Port],
+    ]);
+    const silent = lines.find((l) => l.msg === 'mc-proxy did not answer; routes not kept');
+    expect([silent?.level, silent?.socket]).toEqual([40, proxy.socketPath]);
+    expect(await routesOf(`site11.svc.mcp.${ZONE}`)).toHaveLength(1);
   });
 
   it('the route keeper registers the routes again after the proxy lost its database', async () => {
