@@ -1,6 +1,6 @@
 // Bring a proxy's route table in line with what its owner wants, with the scheduler's diff.
 import type { RouteEntry, RouteTableDiff } from '@mcp/proto';
-import { diffRoutes, routeKey } from '@mcp/scheduler';
+import { diffRoutes, routeKey } from '@mcp/scheduler/routing';
 
 import type { ProxyClient } from './client.js';
 
