@@ -2,7 +2,7 @@
 // address or by a name of the fleet's internal zone that resolves only to overlay addresses.
 import { lookup } from 'node:dns/promises';
 
-import { DNS_LABEL } from '@mcp/scheduler';
+import { DNS_LABEL } from '@mcp/scheduler/routing';
 
 import { Overlay } from './overlay.js';
 

@@ -1,6 +1,6 @@
 // Reading one TOML table field by field: each reader names the field in its error, and
 // `noOthers` refuses keys nobody read, so a misspelt or foreign key is not silently ignored.
-import { DNS_LABEL } from '@mcp/scheduler';
+import { DNS_LABEL } from '@mcp/scheduler/routing';
 
 const HOST_PORT = /^.+:\d+$/;
 

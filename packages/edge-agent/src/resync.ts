@@ -27,7 +27,8 @@ export function startResync(routes: EdgeRoutes, intervalMs: number, log: Logger)
         log.info({ hostname: r.hostname, listenerPort: r.listenerPort }, 'released route removed');
       }
     } catch (err) {
-      log.warn({ err }, 'proxy did not take the routes; retrying next interval');
+      // Every interval while the proxy is down: the reason alone, not the whole chain.
+      log.warn({ reason: (err as Error).message }, 'proxy did not take the routes; retrying');
     }
   };
 

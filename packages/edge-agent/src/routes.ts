@@ -2,7 +2,7 @@
 // the state file only once the proxy has taken it, so nothing half-applied is reported done.
 import { syncRoutes, type ProxyClient } from '@mcp/mcproxy';
 import type { EdgeRoute, RouteEntry, RouteTableDiff } from '@mcp/proto';
-import { routeKey } from '@mcp/scheduler';
+import { routeKey } from '@mcp/scheduler/routing';
 
 import { Lock } from './lock.js';
 import type { EdgeState, RouteKey, StateFile } from './state.js';

@@ -2,7 +2,7 @@
 // hostname, the listener, the mode, the backend, and for L7 the certificate the edge holds.
 import { findCertificate } from '@mcp/mcproxy';
 import { EdgeRoute, RouteMode } from '@mcp/proto';
-import { checkPublicHostname, PublicHostnameError } from '@mcp/scheduler';
+import { checkPublicHostname, PublicHostnameError } from '@mcp/scheduler/routing';
 
 import { checkBackend, type BackendRules } from './backend.js';
 import { InvalidEdgeRouteError } from './errors.js';
