@@ -14,6 +14,7 @@ import { PortClaims } from './ports.js';
 import { releaseStep, registerStep } from './route-steps.js';
 import { keepRoutes } from './route-keeper.js';
 import { isMissing, type Runtime } from './runtime/runtime.js';
+import { routeHostname } from './routes.js';
 import { Steps } from './steps.js';
 
 /** The result of an operation on one service: its steps and, when it still exists, its state. */
@@ -219,6 +220,9 @@ export class Agent {
               mode: p.mode,
               hostname: p.hostname,
               public: p.public,
+              proxyHostname: routeHostname(s.row.name, p, this.config.zone),
+              // TODO: the certificate's expiry comes with ACME certificates (issue 8).
+              tlsNotAfterMs: 0,
             })),
         };
       }),

@@ -63,6 +63,7 @@ export function edgeRoutesOf(
       node: status.node,
       tlsCertPath: '',
       tlsKeyPath: '',
+      tlsNotAfterMs: 0,
     });
   }
   return { routes, missing };

@@ -107,5 +107,6 @@ function edgeRouteOf(r: RouteEntry): EdgeRoute {
     node: '',
     tlsCertPath: '',
     tlsKeyPath: '',
+    tlsNotAfterMs: 0,
   };
 }

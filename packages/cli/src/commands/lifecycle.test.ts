@@ -84,6 +84,7 @@ describe('mcp status with edge routes', () => {
           node: 'rift',
           tlsCertPath: '',
           tlsKeyPath: '',
+          tlsNotAfterMs: 0,
         },
       },
     ];

@@ -101,6 +101,8 @@ export function statusOf(spec: ServiceSpec): ServiceStatus {
         mode: r.mode,
         hostname: r.hostname,
         public: r.public,
+        proxyHostname: r.hostname,
+        tlsNotAfterMs: 0,
       })),
     })),
   };
@@ -142,6 +144,7 @@ function implementation(state: FakeMasterState) {
       state.services.delete(req.service);
       return { steps };
     },
+    listDnsRecords: async () => ({ records: [], error: '' }),
     listEdgeRoutes: async () => ({ routes: state.edgeRoutes, errors: state.nodeErrors }),
     listRoutes: async (req) => ({
       nodes: state.routes.filter((n) => !req.node || n.node === req.node),

@@ -180,6 +180,8 @@ export class FakeAgent {
         mode: r.mode,
         hostname: r.hostname,
         public: r.public,
+        proxyHostname: r.hostname,
+        tlsNotAfterMs: 0,
       })),
     }));
     return { name: spec.name, node: this.name, active: true, components, deployedAtMs: 0 };

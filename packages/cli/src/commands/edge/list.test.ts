@@ -31,6 +31,7 @@ function edgeRoute(hostname: string, service: string, drift = ''): EdgeRouteStat
       node: service ? 'rift' : '',
       tlsCertPath: '/certs/x.crt',
       tlsKeyPath: '/certs/x.key',
+      tlsNotAfterMs: 0,
     },
   };
 }

@@ -31,6 +31,8 @@ export interface EdgeRoute {
   /** L7 only: the certificate and key the edge terminates TLS with; chosen by the edge agent. */
   tlsCertPath: string;
   tlsKeyPath: string;
+  /** L7: when the edge's certificate for the hostname expires, Unix milliseconds; 0 when unknown. */
+  tlsNotAfterMs: number;
 }
 
 export interface SetupEdgeRouteRequest {
@@ -89,6 +91,7 @@ function createBaseEdgeRoute(): EdgeRoute {
     node: "",
     tlsCertPath: "",
     tlsKeyPath: "",
+    tlsNotAfterMs: 0,
   };
 }
 
@@ -120,6 +123,9 @@ export const EdgeRoute: MessageFns<EdgeRoute> = {
     }
     if (message.tlsKeyPath !== "") {
       writer.uint32(74).string(message.tlsKeyPath);
+    }
+    if (message.tlsNotAfterMs !== 0) {
+      writer.uint32(80).int64(message.tlsNotAfterMs);
     }
     return writer;
   },
@@ -209,6 +215,14 @@ export const EdgeRoute: MessageFns<EdgeRoute> = {
             message.tlsKeyPath = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.tlsNotAfterMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -248,6 +262,11 @@ export const EdgeRoute: MessageFns<EdgeRoute> = {
         : isSet(object.tls_key_path)
         ? globalThis.String(object.tls_key_path)
         : "",
+      tlsNotAfterMs: isSet(object.tlsNotAfterMs)
+        ? globalThis.Number(object.tlsNotAfterMs)
+        : isSet(object.tls_not_after_ms)
+        ? globalThis.Number(object.tls_not_after_ms)
+        : 0,
     };
   },
 
@@ -280,6 +299,9 @@ export const EdgeRoute: MessageFns<EdgeRoute> = {
     if (message.tlsKeyPath !== "") {
       obj.tlsKeyPath = message.tlsKeyPath;
     }
+    if (message.tlsNotAfterMs !== 0) {
+      obj.tlsNotAfterMs = Math.round(message.tlsNotAfterMs);
+    }
     return obj;
   },
 
@@ -297,6 +319,7 @@ export const EdgeRoute: MessageFns<EdgeRoute> = {
     message.node = object.node ?? "";
     message.tlsCertPath = object.tlsCertPath ?? "";
     message.tlsKeyPath = object.tlsKeyPath ?? "";
+    message.tlsNotAfterMs = object.tlsNotAfterMs ?? 0;
     return message;
   },
 };
@@ -844,6 +867,17 @@ type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

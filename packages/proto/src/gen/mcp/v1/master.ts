@@ -164,6 +164,31 @@ export interface RemoveRouteResponse {
   removed: boolean;
 }
 
+/** DnsRecord is one record the master manages in MCNS. */
+export interface DnsRecord {
+  zone: string;
+  /** Fully qualified, lower-case, no trailing dot. */
+  name: string;
+  /** A, for now. */
+  type: string;
+  value: string;
+  ttl: number;
+  /** What the record is for: "service <name>" or "node <name>". */
+  owner: string;
+}
+
+export interface ListDnsRecordsRequest {
+  /** Only this zone, when set. */
+  zone: string;
+}
+
+export interface ListDnsRecordsResponse {
+  /** Sorted by zone, then name. */
+  records: DnsRecord[];
+  /** Why MCNS could not be read, when it could not; the records are then empty. */
+  error: string;
+}
+
 function createBaseDeployRequest(): DeployRequest {
   return { spec: undefined, dryRun: false };
 }
@@ -2398,6 +2423,307 @@ export const RemoveRouteResponse: MessageFns<RemoveRouteResponse> = {
   },
 };
 
+function createBaseDnsRecord(): DnsRecord {
+  return { zone: "", name: "", type: "", value: "", ttl: 0, owner: "" };
+}
+
+export const DnsRecord: MessageFns<DnsRecord> = {
+  encode(message: DnsRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.zone !== "") {
+      writer.uint32(10).string(message.zone);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.value !== "") {
+      writer.uint32(34).string(message.value);
+    }
+    if (message.ttl !== 0) {
+      writer.uint32(40).uint32(message.ttl);
+    }
+    if (message.owner !== "") {
+      writer.uint32(50).string(message.owner);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DnsRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDnsRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.ttl = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DnsRecord {
+    return {
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      ttl: isSet(object.ttl) ? globalThis.Number(object.ttl) : 0,
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+    };
+  },
+
+  toJSON(message: DnsRecord): unknown {
+    const obj: any = {};
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.ttl !== 0) {
+      obj.ttl = Math.round(message.ttl);
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DnsRecord>): DnsRecord {
+    return DnsRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DnsRecord>): DnsRecord {
+    const message = createBaseDnsRecord();
+    message.zone = object.zone ?? "";
+    message.name = object.name ?? "";
+    message.type = object.type ?? "";
+    message.value = object.value ?? "";
+    message.ttl = object.ttl ?? 0;
+    message.owner = object.owner ?? "";
+    return message;
+  },
+};
+
+function createBaseListDnsRecordsRequest(): ListDnsRecordsRequest {
+  return { zone: "" };
+}
+
+export const ListDnsRecordsRequest: MessageFns<ListDnsRecordsRequest> = {
+  encode(message: ListDnsRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.zone !== "") {
+      writer.uint32(10).string(message.zone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDnsRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDnsRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDnsRecordsRequest {
+    return { zone: isSet(object.zone) ? globalThis.String(object.zone) : "" };
+  },
+
+  toJSON(message: ListDnsRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDnsRecordsRequest>): ListDnsRecordsRequest {
+    return ListDnsRecordsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDnsRecordsRequest>): ListDnsRecordsRequest {
+    const message = createBaseListDnsRecordsRequest();
+    message.zone = object.zone ?? "";
+    return message;
+  },
+};
+
+function createBaseListDnsRecordsResponse(): ListDnsRecordsResponse {
+  return { records: [], error: "" };
+}
+
+export const ListDnsRecordsResponse: MessageFns<ListDnsRecordsResponse> = {
+  encode(message: ListDnsRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      DnsRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDnsRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDnsRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(DnsRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDnsRecordsResponse {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => DnsRecord.fromJSON(e)) : [],
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: ListDnsRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => DnsRecord.toJSON(e));
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDnsRecordsResponse>): ListDnsRecordsResponse {
+    return ListDnsRecordsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDnsRecordsResponse>): ListDnsRecordsResponse {
+    const message = createBaseListDnsRecordsResponse();
+    message.records = object.records?.map((e) => DnsRecord.fromPartial(e)) || [];
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
 /** MasterService is what the CLI talks to. */
 export type MasterServiceDefinition = typeof MasterServiceDefinition;
 export const MasterServiceDefinition = {
@@ -2519,6 +2845,18 @@ export const MasterServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * ListDnsRecords reports the DNS records the master manages in MCNS: <service>.svc.mcp.<zone>
+     * for each deployed service and <node>.mcp.<zone> for each node.
+     */
+    listDnsRecords: {
+      name: "ListDnsRecords",
+      requestType: ListDnsRecordsRequest as typeof ListDnsRecordsRequest,
+      requestStream: false,
+      responseType: ListDnsRecordsResponse as typeof ListDnsRecordsResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -2562,6 +2900,14 @@ export interface MasterServiceImplementation<CallContextExt = {}> {
     request: RemoveRouteRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RemoveRouteResponse>>;
+  /**
+   * ListDnsRecords reports the DNS records the master manages in MCNS: <service>.svc.mcp.<zone>
+   * for each deployed service and <node>.mcp.<zone> for each node.
+   */
+  listDnsRecords(
+    request: ListDnsRecordsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListDnsRecordsResponse>>;
 }
 
 export interface MasterServiceClient<CallOptionsExt = {}> {
@@ -2601,6 +2947,14 @@ export interface MasterServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RemoveRouteRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RemoveRouteResponse>;
+  /**
+   * ListDnsRecords reports the DNS records the master manages in MCNS: <service>.svc.mcp.<zone>
+   * for each deployed service and <node>.mcp.<zone> for each node.
+   */
+  listDnsRecords(
+    request: DeepPartial<ListDnsRecordsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListDnsRecordsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
