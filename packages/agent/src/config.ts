@@ -8,6 +8,7 @@ import { DNS_LABEL, parseCpu, parseSize } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 
+import { bootSchema, bootStages, type BootStage } from './boot-config.js';
 import { isDnsName } from './dns-name.js';
 
 const label = z.string().regex(DNS_LABEL, 'must be a DNS label');
@@ -46,6 +47,7 @@ const schema = z.strictObject({
   proxy_socket: z.string().min(1).optional(),
   cert_dir: z.string().min(1).optional(),
   zone: z.string().refine(isDnsName, 'must be a lower-case DNS name').default('local'),
+  boot: bootSchema.optional(),
 });
 
 /** A role an agent may declare; the edge role belongs to the edge agent alone. */
@@ -94,6 +96,8 @@ export interface AgentConfig {
   certDir: string;
   /** Internal zone: a route without a hostname is `<service>.svc.mcp.<zone>`. Default `local`. */
   zone: string;
+  /** `[[boot.stages]]`, started in order at agent start (`boot-config.ts`). Default none. */
+  bootStages?: BootStage[];
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -151,6 +155,7 @@ export function loadAgentConfig(file: string): AgentConfig {
     proxySocket: c.proxy_socket,
     certDir: c.cert_dir ?? join(c.state_dir, 'certs'),
     zone: c.zone,
+    bootStages: bootStages(c.boot),
   };
 }
 
