@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 
 import { Agent } from './agent.js';
+import { startBoot, type BootRun } from './boot.js';
 import { loadAgentConfig } from './config.js';
 import { openRegistry } from './db/index.js';
 import { reconcile } from './reconcile.js';
@@ -18,6 +19,8 @@ export const REDACT = ['token', '*.token', 'authorization', '*.authorization', '
 export interface RunningAgent {
   agent: Agent;
   port: number;
+  /** The boot stages of the config, run in the background once serving. */
+  boot: BootRun;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,9 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     'agent started',
   );
 
+  // Boot stages in the background: the server already answers while they start services.
+  const boot = startBoot(agent, config.bootStages ?? []);
+
   // Keep the routes on the node's proxy, master or not.
   const keeper = agent.proxy
     ? startRouteKeeper(() => agent.keepRoutes(), config.heartbeatIntervalMs, log)
@@ -59,7 +65,9 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
   return {
     agent,
     port,
+    boot,
     async close() {
+      await boot.stop();
       await membership?.stop();
       await keeper?.stop();
       await server.shutdown();
