@@ -34,6 +34,8 @@ export { CA_TOOLS, certificateStem, createTestCa } from './ca.js';
 export type { CertificateFiles, IssueOptions, TestCa } from './ca.js';
 export { MC_PROXY_BIN, startMcProxy } from './mcproxy/start.js';
 export type { McProxy, McProxyOptions } from './mcproxy/start.js';
+export { PEBBLE_TOOLS, startPebble } from './pebble.js';
+export type { ExternalAccountBinding, Pebble, PebbleOptions } from './pebble.js';
 export { freeUdpPort, MCNS_BIN, startMcns } from './mcns/start.js';
 export type { Mcns, McnsOptions } from './mcns/start.js';
 export type { McnsRecord } from './mcns/records.js';
