@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 
 import type { Agents } from './agents.js';
 import type { Clock } from './clock.js';
+import type { DnsRecords } from './dns.js';
 import type { EdgeRoutes } from './edge.js';
 import { NodeUnhealthyError } from './errors.js';
 import type { Locator } from './locate.js';
@@ -44,6 +45,8 @@ export interface DeployContext {
   edge: EdgeRoutes;
   /** Domains public hostnames may be under. */
   allowedDomains: readonly string[];
+  /** The service names in MCNS; undefined without `[mcns]` (no DNS step). */
+  dns?: DnsRecords;
   log: Logger;
 }
 
@@ -137,6 +140,10 @@ async function run(
       : [];
   steps.push(...edge);
   const edgeFailed = edge.some((s) => s.status === StepStatus.STEP_STATUS_FAILED);
+
+  // The service's name follows it before the old node is left, like the edges. A failure is a
+  // failed step: the deploy stands, and deploying again converges.
+  if (ctx.dns) steps.push(await ctx.dns.register(spec.name, node));
 
   // Leave the nodes the service moved from, now that it runs on the new one; not while an edge
   // may still point at them.

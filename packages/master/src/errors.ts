@@ -167,6 +167,7 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   UNKNOWN_TARGET: Status.FAILED_PRECONDITION,
   NO_FEASIBLE_NODE: Status.FAILED_PRECONDITION,
   MASTER_STARTING: Status.UNAVAILABLE,
+  NO_MCNS: Status.FAILED_PRECONDITION,
 };
 
 /** Maps a master error to a gRPC status for the CLI or the agent. */
@@ -199,5 +200,14 @@ export class MasterStartingError extends Error {
         `within one heartbeat interval; deploy again in ${Math.ceil(waitMs / 1000)} s`,
     );
     this.name = 'MasterStartingError';
+  }
+}
+
+/** DNS records were asked for, and the master's config has no `[mcns]`. */
+export class NoMcnsError extends Error {
+  readonly code = 'NO_MCNS';
+  constructor() {
+    super('failed to list DNS records: no MCNS configured (master config [mcns])');
+    this.name = 'NoMcnsError';
   }
 }

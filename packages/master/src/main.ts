@@ -8,10 +8,12 @@ import { Agents } from './agents.js';
 import { NodeCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadMasterConfig, type MasterConfig } from './config.js';
+import { DnsRecords } from './dns.js';
 import { EdgeRoutes } from './edge.js';
 import { HealthMonitor } from './health.js';
 import { Locator } from './locate.js';
 import { Master } from './master.js';
+import { McnsClient } from './mcns.js';
 import { NodeRegistry } from './registry.js';
 import { ProxyRoutes } from './routes.js';
 import { serveMaster } from './server.js';
@@ -77,6 +79,14 @@ export async function runMaster(
   const locator = new Locator(registry, agents, config.probeTimeoutMs);
   const { probeTimeoutMs } = config;
   const edge = new EdgeRoutes(registry, agents, log);
+  const dns =
+    config.mcns &&
+    new DnsRecords(
+      new McnsClient({ url: config.mcns.url, token: config.mcns.token }),
+      config.mcns.zone,
+      registry,
+      log,
+    );
   const readyAtMs = clock.now() + (options.startupGraceMs ?? Math.ceil(intervalMs * 1.1));
   const master = new Master({
     registry,
@@ -88,6 +98,7 @@ export async function runMaster(
     readyAtMs,
     edge,
     allowedDomains: config.allowedDomains,
+    dns,
     log,
   });
   const routes = new ProxyRoutes(registry, agents, edge);
@@ -100,7 +111,12 @@ export async function runMaster(
   });
   const { server, port } = await serveMaster(
     { master, routes, registry },
-    { intervalMs, log },
+    {
+      intervalMs,
+      log,
+      onNode:
+        dns && ((node, registered) => (registered ? dns.nodeRegistered(node) : dns.nodeSeen(node))),
+    },
     config.listen,
   );
   monitor.start();
@@ -112,7 +128,11 @@ export async function runMaster(
     cached.map((n) => n.info.name),
     true,
   );
-  log.info({ listen: config.listen, port, cached: cached.length, intervalMs }, 'master started');
+  const mcns = config.mcns && { url: config.mcns.url, zone: config.mcns.zone };
+  log.info(
+    { listen: config.listen, port, cached: cached.length, intervalMs, mcns },
+    'master started',
+  );
 
   return {
     master,

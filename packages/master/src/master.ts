@@ -3,6 +3,7 @@
 import {
   NodeHealth,
   StepStatus,
+  type DnsRecord,
   type LogChunk,
   type NodeError,
   type NodeStatus,
@@ -18,10 +19,12 @@ import type { Logger } from 'pino';
 import { agentRpc, type AgentClient, type Agents } from './agents.js';
 import type { Clock } from './clock.js';
 import { deployService, type DeployOutcome } from './deploy.js';
+import type { DnsRecords } from './dns.js';
 import type { EdgeRoutes } from './edge.js';
 import {
   agentCallError,
   MasterStartingError,
+  NoMcnsError,
   ServiceNotFoundError,
   ServiceUnreachableError,
   UnknownNodeError,
@@ -56,6 +59,8 @@ export interface MasterContext {
   edge: EdgeRoutes;
   /** Domains public hostnames may be under. Default none: public routes are refused. */
   allowedDomains: readonly string[];
+  /** The service and node names in MCNS; undefined without `[mcns]`. */
+  dns?: DnsRecords;
   log: Logger;
 }
 
@@ -85,18 +90,20 @@ export class Master {
   }
 
   /**
-   * Removes a service from every node that runs it, then its edge routes. A node that last
-   * reported it and does not answer now gets a failed step (the service stays there); when no
-   * node answers, nothing is done and ServiceUnreachableError names them. A service that runs
-   * nowhere but still has edge routes loses those.
+   * Removes a service from every node that runs it, then its edge routes, then its DNS name. A
+   * node that last reported it and does not answer now gets a failed step (the service stays
+   * there); when no node answers, nothing is done and ServiceUnreachableError names them. A
+   * service that runs nowhere but still has edge routes or a DNS name loses those.
    */
   undeploy(name: string): Promise<MasterOutcome> {
     return this.lock.acquire(name, async () => {
       const { nodes, silent, unknown } = await this.ctx.locator.find(name);
       if (nodes.length === 0) {
         const edge = await this.ctx.edge.withdraw(name);
-        if (edge.length === 0) throw new ServiceNotFoundError(name, unknown);
-        return { steps: edge, node: '' };
+        const dns = await this.ctx.dns?.unregister(name, true);
+        const steps = dns ? [...edge, dns] : edge;
+        if (steps.length === 0) throw new ServiceNotFoundError(name, unknown);
+        return { steps, node: '' };
       }
       if (silent.length === nodes.length) {
         throw new ServiceUnreachableError(name, 'undeploy', silent);
@@ -120,6 +127,8 @@ export class Master {
         steps.push(...out.steps);
       }
       steps.push(...(await this.ctx.edge.withdraw(name)));
+      const dns = await this.ctx.dns?.unregister(name);
+      if (dns) steps.push(dns);
       return { steps, node: nodes.join(',') };
     });
   }
@@ -177,6 +186,24 @@ export class Master {
     const { services, errors } = await this.list('');
     const edge = await this.ctx.edge.list(services, errors);
     return { routes: edge.routes, errors: [...edge.errors, ...errors] };
+  }
+
+  /**
+   * The records the master manages in MCNS (of `zone` only, when given); MCNS not answering is
+   * `error`. NoMcnsError without `[mcns]`.
+   */
+  async dnsRecords(zone: string): Promise<{ records: DnsRecord[]; error: string }> {
+    const dns = this.ctx.dns;
+    if (!dns) throw new NoMcnsError();
+    if (zone && zone.toLowerCase().replace(/\.$/, '') !== dns.zone)
+      return { records: [], error: '' };
+    try {
+      const records = await dns.list();
+      records.sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value));
+      return { records, error: '' };
+    } catch (err) {
+      return { records: [], error: (err as Error).message };
+    }
   }
 
   async *logs(

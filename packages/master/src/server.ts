@@ -69,9 +69,7 @@ export function masterService(master: Master, routes: ProxyRoutes): MasterServic
         if (!req.route) throw new ServerError(Status.INVALID_ARGUMENT, 'route: required');
         return { changed: await routes.add(requireNode(req.node), req.route) };
       }),
-    // TODO: ListDnsRecords lands with the DNS work of issue 8; until then it says so.
-    listDnsRecords: () =>
-      guard(() => Promise.reject(new ServerError(Status.UNIMPLEMENTED, 'DNS is not configured'))),
+    listDnsRecords: (req) => guard(() => master.dnsRecords(req.zone)),
     removeRoute: (req) =>
       guard(async () => ({
         removed: await routes.remove(requireNode(req.node), req.listenerPort, req.hostname),

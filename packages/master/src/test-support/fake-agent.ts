@@ -43,6 +43,8 @@ export interface FakeAgentOptions {
   events?: string[];
   /** First host port given to a service's routes (one per route, in order). Default 20000. */
   portBase?: number;
+  /** The node's own (overlay) address it reports, `NodeInfo.address`. Default 127.0.0.1. */
+  address?: string;
 }
 
 export class FakeAgent {
@@ -99,7 +101,7 @@ export class FakeAgent {
     return {
       name: this.name,
       roles: this.options.roles ?? [NodeRole.NODE_ROLE_COMPUTE],
-      address: '127.0.0.1',
+      address: this.options.address ?? '127.0.0.1',
       agentAddress: this.address,
       arch: this.options.arch ?? 'amd64',
       os: 'debian',

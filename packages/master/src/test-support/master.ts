@@ -13,6 +13,7 @@ import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { pino, type Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
+import type { McnsConfig } from '../config.js';
 import { runMaster, type RunningMaster } from '../main.js';
 import { testDir } from './tmp.js';
 
@@ -53,6 +54,8 @@ export interface TestMasterOptions {
   startupGraceMs?: number;
   /** Default `['example.net']`. */
   allowedDomains?: string[];
+  /** Default none: no DNS step. */
+  mcns?: McnsConfig;
 }
 
 export interface TestMaster {
@@ -74,6 +77,7 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
       heartbeatIntervalMs: options.intervalMs ?? 10_000,
       probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
       allowedDomains: options.allowedDomains ?? ['example.net'],
+      mcns: options.mcns,
     },
     {
       clock: options.clock,
