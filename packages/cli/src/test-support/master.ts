@@ -7,6 +7,7 @@ import {
   LogStream,
   MasterServiceDefinition,
   StepStatus,
+  type DnsRecord,
   type EdgeRouteStatus,
   type LogChunk,
   type NodeRoutes,
@@ -56,6 +57,11 @@ export interface FakeMasterState {
   edgeRoutes: EdgeRouteStatus[];
   /** The route tables ListRoutes reports; AddRoute and RemoveRoute change them. */
   routes: NodeRoutes[];
+  /** What ListDnsRecords reports (filtered by the request's zone), and its `error`. */
+  dnsRecords: DnsRecord[];
+  dnsError: string;
+  /** Every ListDnsRecordsRequest zone received. */
+  dnsZones: string[];
 }
 
 export interface FakeMaster {
@@ -144,7 +150,11 @@ function implementation(state: FakeMasterState) {
       state.services.delete(req.service);
       return { steps };
     },
-    listDnsRecords: async () => ({ records: [], error: '' }),
+    listDnsRecords: async (req) => {
+      state.dnsZones.push(req.zone);
+      const records = state.dnsRecords.filter((r) => !req.zone || r.zone === req.zone);
+      return { records, error: state.dnsError };
+    },
     listEdgeRoutes: async () => ({ routes: state.edgeRoutes, errors: state.nodeErrors }),
     listRoutes: async (req) => ({
       nodes: state.routes.filter((n) => !req.node || n.node === req.node),
@@ -234,6 +244,9 @@ export async function startFakeMaster(): Promise<FakeMaster> {
       { node: 'rift', routes: [] },
       { node: 'svc', routes: [] },
     ],
+    dnsRecords: [],
+    dnsError: '',
+    dnsZones: [],
   };
 
   const server = createServer();
