@@ -1,5 +1,6 @@
 // The agent's operations, one per RPC, each serialised per service.
-import { ProxyClient } from '@mcp/mcproxy';
+import { acmeCertificates, ProxyClient, type AcmeCertificates } from '@mcp/mcproxy';
+import { RouteMode } from '@mcp/proto';
 import type { ComponentStatus, LogChunk, ServiceSpec, ServiceStatus } from '@mcp/proto';
 import { imageVersion } from '@mcp/scheduler';
 import AsyncLock from 'async-lock';
@@ -12,9 +13,9 @@ import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
 import { streamLogs } from './logs.js';
 import { PortClaims } from './ports.js';
 import { releaseStep, registerStep } from './route-steps.js';
-import { keepRoutes } from './route-keeper.js';
+import { keepRoutes, renewCertificates } from './route-keeper.js';
 import { isMissing, type Runtime } from './runtime/runtime.js';
-import { routeHostname } from './routes.js';
+import { certificateExpiry, routeHostname } from './routes.js';
 import { Steps } from './steps.js';
 
 /** The result of an operation on one service: its steps and, when it still exists, its state. */
@@ -38,6 +39,10 @@ export class Agent {
   readonly claims = new PortClaims();
   /** The node's mc-proxy; undefined when the config names none (no routes are registered). */
   readonly proxy: ProxyClient | undefined;
+  /** `[acme]`'s certificate manager (with a proxy only); undefined: pairs placed by hand. */
+  readonly certificates: AcmeCertificates | undefined;
+  /** When the keeper last looked for certificates to renew (ms); 0: not yet. */
+  private renewalCheckedAt = 0;
 
   constructor(
     readonly config: AgentConfig,
@@ -46,15 +51,24 @@ export class Agent {
     readonly log: Logger,
   ) {
     this.proxy = config.proxySocket ? new ProxyClient(config.proxySocket) : undefined;
+    this.certificates =
+      this.proxy && config.acme ? acmeCertificates(config.acme, config.certDir) : undefined;
   }
 
   /**
    * One pass of the route keeper: the routes of every active service registered again where the
    * proxy lost or changed them, those of stopped services released; each under its service's
-   * lock.
+   * lock. With `[acme]`, first (at the first pass and then every `check_interval_ms`) the
+   * certificates of the services' L7 hostnames that expire within the window are renewed; the
+   * proxy re-reads a renewed pair by itself, the paths stay.
    */
-  keepRoutes(): Promise<void> {
-    return keepRoutes(this, (name, work) => this.lock.acquire(name, work));
+  async keepRoutes(): Promise<void> {
+    const interval = this.config.acme?.checkIntervalMs ?? Infinity;
+    if (this.certificates && Date.now() - this.renewalCheckedAt >= interval) {
+      this.renewalCheckedAt = Date.now();
+      await renewCertificates(this, this.certificates);
+    }
+    await keepRoutes(this, (name, work) => this.lock.acquire(name, work));
   }
 
   /** Closes the channel to the proxy. */
@@ -212,18 +226,21 @@ export class Agent {
           startedAtMs: live?.startedAtMs ?? 0,
           ports: s.ports
             .filter((p) => p.component === c.name)
-            .map((p) => ({
-              route: p.route,
-              hostIp: this.config.address,
-              hostPort: p.hostPort,
-              listenerPort: p.listenerPort,
-              mode: p.mode,
-              hostname: p.hostname,
-              public: p.public,
-              proxyHostname: routeHostname(s.row.name, p, this.config.zone),
-              // TODO: the certificate's expiry comes with ACME certificates (issue 8).
-              tlsNotAfterMs: 0,
-            })),
+            .map((p) => {
+              const proxyHostname = routeHostname(s.row.name, p, this.config.zone);
+              const l7 = p.mode === RouteMode.ROUTE_MODE_L7;
+              return {
+                route: p.route,
+                hostIp: this.config.address,
+                hostPort: p.hostPort,
+                listenerPort: p.listenerPort,
+                mode: p.mode,
+                hostname: p.hostname,
+                public: p.public,
+                proxyHostname,
+                tlsNotAfterMs: l7 ? certificateExpiry(this.config.certDir, proxyHostname) : 0,
+              };
+            }),
         };
       }),
     );

@@ -98,6 +98,32 @@ memory = "512Mi"
     expect(c.zone).toBe('mcp.test');
   });
 
+  it('reads [acme] with its defaults, and leaves it out when absent', () => {
+    const c = load(
+      '[acme]\ndirectory_url = "https://ca.test:14000/dir"\neab_kid = "k"\n' +
+        'eab_hmac_key_file = "/etc/mcp/eab.key"\nca_file = "/etc/mcp/ca.pem"',
+    );
+
+    expect(load('').acme).toBeUndefined();
+    expect(c.acme).toEqual({
+      directoryUrl: 'https://ca.test:14000/dir',
+      caFile: '/etc/mcp/ca.pem',
+      eabKid: 'k',
+      eabHmacKeyFile: '/etc/mcp/eab.key',
+      email: undefined,
+      renewBeforeDays: 30,
+      checkIntervalMs: 3_600_000,
+    });
+  });
+
+  it('refuses an [acme] without a directory URL, or with half an EAB', () => {
+    expect(() => load('[acme]\ndirectory_url = "not a url"')).toThrow(/acme\.directory_url/);
+    expect(() => load('[acme]\ndirectory_url = "https://ca.test/dir"\neab_kid = "k"')).toThrow(
+      /acme: eab_kid and eab_hmac_key_file go together/,
+    );
+    expect(() => load('[acme]\nemail = "a@b.c"')).toThrow(/acme\.directory_url/);
+  });
+
   it('keeps only the capacity fields given', () => {
     expect(load('[capacity]\nmemory = "1Gi"\n').capacity).toEqual({ memoryBytes: GiB });
   });

@@ -1,5 +1,5 @@
 // Deploy on this node: validate, pull, assign ports, roll the containers out, record.
-import type { ProxyClient } from '@mcp/mcproxy';
+import type { AcmeCertificates, ProxyClient } from '@mcp/mcproxy';
 import type { ServiceSpec } from '@mcp/proto';
 import { validateServiceSpec } from '@mcp/scheduler';
 import type { Logger } from 'pino';
@@ -12,7 +12,7 @@ import type { PortRow, Store } from './db/store.js';
 import { DeployRoutes } from './deploy-routes.js';
 import { assignPorts, type PortAssignment, type PortClaims } from './ports.js';
 import { Rollout } from './rollout.js';
-import { requireCertificates } from './routes.js';
+import { obtainCertificates, requireCertificates } from './routes.js';
 import type { Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
 import { resolveVolume } from './volumes.js';
@@ -26,6 +26,8 @@ export interface DeployContext {
   claims: PortClaims;
   /** The node's mc-proxy; undefined when none is configured (no routes are registered). */
   proxy?: ProxyClient;
+  /** The ACME certificate manager of `[acme]`; undefined: pairs are placed by hand. */
+  certificates?: AcmeCertificates;
 }
 
 /**
@@ -54,11 +56,14 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
     return steps;
   }
 
-  // Certificates: every L7 route terminates TLS on the proxy with a pair from cert_dir.
+  // Certificates: every L7 route terminates TLS on the proxy with a pair from cert_dir, obtained
+  // through ACME first when [acme] is configured; nothing is created without them.
   if (ctx.proxy) {
     try {
-      const names = requireCertificates(spec, config);
-      steps.ok('certificates', names.length ? `found for ${names.join(', ')}` : 'no L7 routes');
+      const detail = ctx.certificates
+        ? await obtainCertificates(spec, config, ctx.certificates)
+        : found(requireCertificates(spec, config));
+      steps.ok('certificates', detail);
     } catch (err) {
       steps.failed('certificates', err);
       return steps;
@@ -174,4 +179,8 @@ function portRows(spec: ServiceSpec, held: Map<string, HeldPort[]>): PortRow[] {
       };
     }),
   );
+}
+
+function found(names: readonly string[]): string {
+  return names.length ? `found for ${names.join(', ')}` : 'no L7 routes';
 }

@@ -1,14 +1,20 @@
 // The route keeper: every heartbeat interval (and at start) the routes of the services in the
 // registry are brought back onto the node's mc-proxy, so a proxy that lost its database gets
 // them back within one interval. Only this agent's routes are touched.
-import { ProxyUnavailableError, syncRoutes, type ProxyClient } from '@mcp/mcproxy';
+import {
+  CertificateRenewalError,
+  ProxyUnavailableError,
+  syncRoutes,
+  type AcmeCertificates,
+  type ProxyClient,
+} from '@mcp/mcproxy';
 import type { RouteEntry } from '@mcp/proto';
 import { routeKey } from '@mcp/scheduler';
 import type { Logger } from 'pino';
 
 import type { AgentConfig } from './config.js';
 import type { Store, StoredService } from './db/store.js';
-import { routeKeysOf, wantedRoutes } from './routes.js';
+import { l7Hostnames, routeKeysOf, wantedRoutes } from './routes.js';
 
 /** What the keeper needs of the agent. */
 export interface KeeperContext {
@@ -62,6 +68,35 @@ async function keepService(ctx: KeeperContext, proxy: ProxyClient, s: StoredServ
   if (release.length === 0) return;
   const diff = await syncRoutes(proxy, [], { release });
   for (const r of diff.remove) log.info(fields(r), 'route of a stopped service released');
+}
+
+/**
+ * Renews the certificates of the L7 hostnames of every service in the registry (stopped ones
+ * too: a start registers their routes) that expire within the renewal window, or are missing.
+ * Failures are a warning each; the pairs renewed are logged at info.
+ */
+export async function renewCertificates(
+  ctx: Pick<KeeperContext, 'config' | 'store' | 'log'>,
+  certificates: AcmeCertificates,
+): Promise<void> {
+  const hostnames = ctx.store.list().flatMap((s) => l7Hostnames(s.spec, ctx.config.zone));
+  let renewed: readonly string[];
+  try {
+    renewed = await certificates.renewDue(hostnames);
+  } catch (err) {
+    if (!(err instanceof CertificateRenewalError)) {
+      ctx.log.warn({ err }, 'failed to renew certificates');
+      return;
+    }
+    for (const f of err.failures) {
+      ctx.log.warn({ err: f, hostname: f.hostname }, 'failed to renew a certificate');
+    }
+    renewed = err.renewed;
+  }
+  for (const hostname of renewed) {
+    const notAfterMs = certificates.notAfter(hostname);
+    ctx.log.info({ hostname, notAfterMs }, 'certificate renewed');
+  }
 }
 
 /** Keys of the routes every active service wants. */

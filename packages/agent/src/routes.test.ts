@@ -7,7 +7,14 @@ import { RouteMode, ServiceSpec, type RouteEntry } from '@mcp/proto';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import type { PortRow } from './db/store.js';
-import { requireCertificates, routeKeysOf, routesGone, wantedRoutes } from './routes.js';
+import {
+  l7Hostnames,
+  requireCertificates,
+  routeHostname,
+  routeKeysOf,
+  routesGone,
+  wantedRoutes,
+} from './routes.js';
 
 const certDir = mkdtempSync(join(tmpdir(), 'agent-routes-'));
 afterAll(() => rmSync(certDir, { recursive: true, force: true }));
@@ -60,6 +67,37 @@ function entry(listenerPort: number, hostname: string, extra: Partial<RouteEntry
     ...extra,
   };
 }
+
+describe('routeHostname', () => {
+  it("routeHostname gives a public route the internal name: its public name is the edge's", () => {
+    const name = (route: { hostname: string; public: boolean }) =>
+      routeHostname('mcq', route, 'test');
+
+    expect(name({ hostname: 'mcq.example.net', public: true })).toBe('mcq.svc.mcp.test');
+    expect(name({ hostname: '', public: true })).toBe('mcq.svc.mcp.test');
+    expect(name({ hostname: 'raw.example.net', public: false })).toBe('raw.example.net');
+    expect(name({ hostname: '', public: false })).toBe('mcq.svc.mcp.test');
+  });
+
+  it('l7Hostnames lists the proxy hostnames of the L7 routes once, public ones as internal', () => {
+    const mixed = ServiceSpec.fromPartial({
+      name: 'mcq',
+      components: [
+        {
+          name: 'web',
+          routes: [
+            { name: 'a', port: 443, mode: L7, hostname: 'mcq.example.net', public: true },
+            { name: 'b', port: 8443, mode: L7 },
+            { name: 'c', port: 9443, mode: L7, hostname: 'own.example.net' },
+            { name: 'd', port: 9444, mode: L4, hostname: 'raw.example.net' },
+          ],
+        },
+      ],
+    });
+
+    expect(l7Hostnames(mixed, 'test')).toEqual(['mcq.svc.mcp.test', 'own.example.net']);
+  });
+});
 
 describe('wantedRoutes', () => {
   it('wantedRoutes makes one route per component route with its recorded host port', () => {

@@ -1,6 +1,11 @@
 // The routes a service wants on its node's mc-proxy: one per component route, from what the
 // registry records (the definition and the host port each route holds).
-import { findCertificate, type CertificatePair } from '@mcp/mcproxy';
+import {
+  findCertificate,
+  readNotAfter,
+  type AcmeCertificates,
+  type CertificatePair,
+} from '@mcp/mcproxy';
 import { RouteMode, type RouteEntry, type RouteSpec, type ServiceSpec } from '@mcp/proto';
 import { routeKey } from '@mcp/scheduler';
 
@@ -10,9 +15,18 @@ import type { StoredService } from './db/store.js';
 /** The config fields routes are made from. */
 export type RouteConfig = Pick<AgentConfig, 'address' | 'certDir' | 'zone'>;
 
-/** A route's hostname: its own, else `<service>.svc.mcp.<zone>`. */
-export function routeHostname(service: string, route: Pick<RouteSpec, 'hostname'>, zone: string) {
-  return route.hostname || `${service}.svc.mcp.${zone}`;
+/**
+ * A route's hostname on this node's proxy: `<service>.svc.mcp.<zone>` for a public route (its
+ * public name belongs to the edge, and compute nodes hold certificates for internal names
+ * only), else the route's own hostname, else that internal name.
+ */
+export function routeHostname(
+  service: string,
+  route: Pick<RouteSpec, 'hostname' | 'public'>,
+  zone: string,
+): string {
+  const internal = `${service}.svc.mcp.${zone}`;
+  return route.public ? internal : route.hostname || internal;
 }
 
 /**
@@ -69,19 +83,52 @@ function routesOf(
   return out;
 }
 
+/** The hostnames (on this node's proxy) of a definition's L7 routes, each once. */
+export function l7Hostnames(spec: ServiceSpec, zone: string): string[] {
+  const hostnames = spec.components.flatMap((c) =>
+    c.routes
+      .filter((r) => r.mode === RouteMode.ROUTE_MODE_L7)
+      .map((r) => routeHostname(spec.name, r, zone)),
+  );
+  return [...new Set(hostnames)];
+}
+
 /**
  * The hostnames of a definition's L7 routes, each checked for a certificate pair, before any
  * port is assigned or container created.
  * @throws CertificateMissingError naming the first hostname without one and the directory.
  */
 export function requireCertificates(spec: ServiceSpec, config: RouteConfig): string[] {
-  const hostnames = spec.components.flatMap((c) =>
-    c.routes
-      .filter((r) => r.mode === RouteMode.ROUTE_MODE_L7)
-      .map((r) => routeHostname(spec.name, r, config.zone)),
-  );
+  const hostnames = l7Hostnames(spec, config.zone);
   for (const hostname of hostnames) findCertificate(config.certDir, hostname);
-  return [...new Set(hostnames)];
+  return hostnames;
+}
+
+/**
+ * Obtains (ACME `ensure`) the pair of each L7 hostname of a definition, one after another, and
+ * says in the step's detail when each expires.
+ * @throws CertificateOrderError for the first hostname the ACME server gave none.
+ */
+export async function obtainCertificates(
+  spec: ServiceSpec,
+  config: RouteConfig,
+  certificates: AcmeCertificates,
+): Promise<string> {
+  const parts: string[] = [];
+  for (const hostname of l7Hostnames(spec, config.zone)) {
+    const pair = await certificates.ensure(hostname);
+    parts.push(`${hostname} (valid until ${new Date(pair.notAfterMs).toISOString()})`);
+  }
+  return parts.length ? `obtained for ${parts.join(', ')}` : 'no L7 routes';
+}
+
+/** When the pair an L7 route on `hostname` uses expires (ms); 0 when unknown or absent. */
+export function certificateExpiry(certDir: string, hostname: string): number {
+  try {
+    return readNotAfter(findCertificate(certDir, hostname).certPath) ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** The routes of `before` whose key `after` does not hold: to release from the proxy. */

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { AcmeSettings } from '@mcp/mcproxy';
 import { RouteMode, ServiceSpec, type ComponentSpec } from '@mcp/proto';
 import {
   allocateLoopbackAddress,
@@ -55,6 +56,8 @@ export interface AgentOptions {
   zone?: string;
   /** Default 10 000. */
   heartbeatIntervalMs?: number;
+  /** `[acme]`. Default none: certificates are placed by hand. */
+  acme?: AcmeSettings;
 }
 
 let nodes = 0;
@@ -117,6 +120,7 @@ export function agentConfig(base: string, podman: Podman, options: AgentOptions)
     proxySocket: options.proxySocket,
     certDir: options.certDir ?? join(stateDir, 'certs'),
     zone: options.zone ?? 'local',
+    acme: options.acme,
   };
 }
 

@@ -13,7 +13,11 @@ function isDomain(value: string): boolean {
 export class FieldReader {
   private readonly read = new Set<string>();
 
-  constructor(private readonly table: Record<string, unknown>) {}
+  /** `prefix` opens every error's field name, e.g. `acme.` for the fields of `[acme]`. */
+  constructor(
+    private readonly table: Record<string, unknown>,
+    private readonly prefix = '',
+  ) {}
 
   /** `read()` when the field is present, else undefined. */
   optional<T>(key: string, read: () => T): T | undefined {
@@ -44,6 +48,23 @@ export class FieldReader {
     if (typeof v !== 'number' || !Number.isInteger(v)) throw this.error(key, 'must be an integer');
     if (v < min) throw this.error(key, `must be at least ${min}`);
     return v;
+  }
+
+  /** A number (integer or not) above `above`. */
+  number(key: string, above: number): number {
+    const v = this.value(key);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.error(key, 'must be a number');
+    if (v <= above) throw this.error(key, `must be above ${above}`);
+    return v;
+  }
+
+  /** A sub-table, read by a reader of its own whose errors name `<key>.<field>`. */
+  section(key: string): FieldReader {
+    const v = this.value(key);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      throw this.error(key, 'must be a table');
+    }
+    return new FieldReader(v as Record<string, unknown>, `${this.prefix}${key}.`);
   }
 
   labels(key: string): string[] {
@@ -95,7 +116,7 @@ export class FieldReader {
   }
 
   private error(key: string, reason: string): Error {
-    return new Error(`${key}: ${reason}`);
+    return new Error(`${this.prefix}${key}: ${reason}`);
   }
 }
 

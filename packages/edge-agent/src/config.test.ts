@@ -109,3 +109,45 @@ describe('loadEdgeConfig', () => {
     expect(() => loadEdgeConfig(file)).toThrow(/no-proxy\.toml': proxy_socket: is required/);
   });
 });
+
+describe('loadEdgeConfig [acme]', () => {
+  it('loadEdgeConfig reads [acme] with its defaults', () => {
+    const c = load(
+      '[acme]',
+      'directory_url = "https://ca.test:14000/dir"',
+      'eab_kid = "k"',
+      'eab_hmac_key_file = "/etc/mcp/eab.key"',
+    );
+
+    expect(c.acme).toEqual({
+      directoryUrl: 'https://ca.test:14000/dir',
+      caFile: undefined,
+      eabKid: 'k',
+      eabHmacKeyFile: '/etc/mcp/eab.key',
+      email: undefined,
+      renewBeforeDays: 30,
+      checkIntervalMs: 3_600_000,
+    });
+    expect(load().acme).toBeUndefined();
+  });
+
+  it.each([
+    { lines: ['[acme]', 'email = "a@b.c"'], reason: 'acme.directory_url: is required' },
+    { lines: ['[acme]', 'directory_url = "ca"'], reason: 'acme.directory_url: must be a URL' },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'renew_before_days = 0'],
+      reason: 'acme.renew_before_days: must be above 0',
+    },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'eab_kid = "k"'],
+      reason: 'acme: eab_kid and eab_hmac_key_file go together',
+    },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'eab_key = "k"'],
+      reason: 'acme.eab_key: is not an edge agent setting',
+    },
+  ])('loadEdgeConfig refuses $reason', ({ lines, reason }) => {
+    expect(() => load(...lines)).toThrow(ConfigError);
+    expect(() => load(...lines)).toThrow(reason);
+  });
+});

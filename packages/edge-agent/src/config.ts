@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { AcmeSettings } from '@mcp/mcproxy';
 import ipaddr from 'ipaddr.js';
 import { parse } from 'smol-toml';
 
@@ -36,6 +37,11 @@ export interface EdgeConfig {
   allowedDomains: string[];
   /** The overlay network backends must be in, as a CIDR. Default `100.64.0.0/10`. */
   overlayCidr: string;
+  /**
+   * `[acme]`: certificates of public hostnames are obtained and renewed from this ACME server
+   * (acme-client is loaded only when one is ordered). Absent: pairs placed in cert_dir by hand.
+   */
+  acme?: AcmeSettings;
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -85,9 +91,42 @@ function readConfig(f: FieldReader): EdgeConfig {
     zone: f.optional('zone', () => f.domain('zone')) ?? 'local',
     allowedDomains: f.optional('allowed_domains', () => f.domains('allowed_domains')) ?? [],
     overlayCidr: f.optional('overlay_cidr', () => f.check('overlay_cidr', cidr)) ?? '100.64.0.0/10',
+    acme: f.optional('acme', () => readAcme(f.section('acme'))),
   };
   f.noOthers();
   return config;
+}
+
+/** `[acme]`: directory_url required; EAB key id and key file together or not at all. */
+function readAcme(f: FieldReader): AcmeSettings {
+  const acme: AcmeSettings = {
+    directoryUrl: f.check('directory_url', url),
+    caFile: f.optional('ca_file', () => f.text('ca_file')),
+    eabKid: f.optional('eab_kid', () => f.text('eab_kid')),
+    eabHmacKeyFile: f.optional('eab_hmac_key_file', () => f.text('eab_hmac_key_file')),
+    email: f.optional('email', () => f.text('email')),
+    renewBeforeDays: f.optional('renew_before_days', () => f.number('renew_before_days', 0)) ?? 30,
+    checkIntervalMs:
+      f.optional('check_interval_ms', () => f.int('check_interval_ms', 100)) ?? 3_600_000,
+  };
+  f.noOthers();
+  if ((acme.eabKid === undefined) !== (acme.eabHmacKeyFile === undefined)) {
+    throw new Error('acme: eab_kid and eab_hmac_key_file go together');
+  }
+  return acme;
+}
+
+function url(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error('must be a URL such as https://ca.example:14000/dir');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new Error('must be an http(s) URL');
+  }
+  return value;
 }
 
 /** A CIDR as ipaddr.js reads it, written back in its canonical form. */

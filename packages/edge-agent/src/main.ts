@@ -2,18 +2,21 @@
 // mc-proxy in line with the stored routes, join the fleet with role edge, and stop cleanly.
 import { mkdirSync } from 'node:fs';
 
-import { ProxyClient } from '@mcp/mcproxy';
+import { acmeCertificates, ProxyClient } from '@mcp/mcproxy';
 import { startMembership, type Membership } from '@mcp/membership';
 import { pino } from 'pino';
 
 import { systemResolve, type Resolve } from './backend.js';
 import { loadEdgeConfig } from './config.js';
+import { InvalidEdgeRouteError } from './errors.js';
 import { edgeNodeInfo, edgeUsage } from './fleet.js';
 import { Overlay } from './overlay.js';
+import { certificateRenewal } from './renew.js';
 import { startResync } from './resync.js';
 import { EdgeRoutes } from './routes.js';
 import { serveEdgeAgent } from './server.js';
 import { StateFile } from './state.js';
+import { checkStoredRoute } from './validate.js';
 import { edgeAgentVersion } from './version.js';
 
 /** Redacted wherever they appear in a log line. */
@@ -45,13 +48,23 @@ export async function startEdgeAgent(
   // The stored routes, and the proxy they are applied to.
   const proxy = new ProxyClient(config.proxySocket);
   const routes = new EdgeRoutes(new StateFile(config.stateDir), proxy);
+  const certificates = config.acme && acmeCertificates(config.acme, config.certDir);
   const rules = {
     allowedDomains: config.allowedDomains,
     certDir: config.certDir,
+    certificates,
     overlay: new Overlay(config.overlayCidr),
     internalZone: `svc.mcp.${config.zone}`,
     resolve: opts.resolve ?? systemResolve,
   };
+
+  // Stored routes meet today's rules before anything reaches the proxy or a caller.
+  for (const { route, error } of await routes.recheck((r) => checkStoredRoute(r, rules))) {
+    const reason = error instanceof InvalidEdgeRouteError ? error.reason : error.message;
+    const field = error instanceof InvalidEdgeRouteError ? error.field : undefined;
+    const { hostname, listenerPort, service } = route;
+    log.warn({ hostname, listenerPort, service, field, reason }, 'stored edge route dropped');
+  }
 
   const { server, port } = await serveEdgeAgent(config.name, version, config.listen, {
     routes,
@@ -62,7 +75,10 @@ export async function startEdgeAgent(
     { listen: config.listen, port, version, routes: routes.list().length },
     'edge agent started',
   );
-  const resync = startResync(routes, config.heartbeatIntervalMs, log);
+  const renew =
+    certificates &&
+    certificateRenewal(routes, certificates, config.acme?.checkIntervalMs ?? 3_600_000, log);
+  const resync = startResync(routes, config.heartbeatIntervalMs, log, renew);
 
   // Join the fleet once serving, so the master's first probe finds the agent answering.
   let membership: Membership | undefined;

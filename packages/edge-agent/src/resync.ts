@@ -10,13 +10,24 @@ export interface Resync {
   stop(): Promise<void>;
 }
 
-/** Re-syncs now, then `intervalMs` after each re-sync ends. */
-export function startResync(routes: EdgeRoutes, intervalMs: number, log: Logger): Resync {
+/**
+ * Re-syncs now, then `intervalMs` after each re-sync ends; `before` (certificate renewal, when
+ * `[acme]` is configured) runs ahead of each re-sync.
+ */
+export function startResync(
+  routes: EdgeRoutes,
+  intervalMs: number,
+  log: Logger,
+  before?: () => Promise<void>,
+): Resync {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
   const once = async (): Promise<void> => {
+    await before?.().catch((err: unknown) => {
+      log.warn({ reason: (err as Error).message }, 'failed to renew certificates');
+    });
     try {
       const diff = await routes.resync();
       for (const r of [...diff.add, ...diff.update.map((u) => u.desired)]) {

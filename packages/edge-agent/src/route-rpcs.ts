@@ -1,13 +1,18 @@
 // SetupEdgeRoute, RemoveEdgeRoute and ListEdgeRoutes: check, keep, apply, and map each failure
 // to the status a caller can act on.
-import { CertificateMissingError, ProxyUnavailableError, RouteRefusedError } from '@mcp/mcproxy';
+import {
+  CertificateMissingError,
+  CertificateOrderError,
+  ProxyUnavailableError,
+  RouteRefusedError,
+} from '@mcp/mcproxy';
 import type { AgentServiceImplementation } from '@mcp/proto';
 import { ServerError, Status } from 'nice-grpc';
 import type { Logger } from 'pino';
 
-import { InvalidEdgeRouteError } from './errors.js';
+import { EdgeRouteTakenError, InvalidEdgeRouteError } from './errors.js';
 import type { EdgeRoutes } from './routes.js';
-import { checkEdgeRoute, type RouteRules } from './validate.js';
+import { checkEdgeRoute, withExpiry, type RouteRules } from './validate.js';
 
 /** What the edge route RPCs need. */
 export interface EdgeRouteRpcs {
@@ -21,17 +26,17 @@ type Rpcs = Pick<
   'setupEdgeRoute' | 'removeEdgeRoute' | 'listEdgeRoutes'
 >;
 
-/** The three edge route RPCs of AgentService. */
-export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs): Rpcs {
+/** The three edge route RPCs of AgentService; `node` is the edge's name, for refusals' hints. */
+export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: string): Rpcs {
   return {
     async setupEdgeRoute(req) {
       try {
         const route = await checkEdgeRoute(req.route, rules);
-        const change = await routes.setup(route);
+        const change = await routes.setup(route, node);
         const fields = { hostname: route.hostname, listenerPort: route.listenerPort };
         if (change !== 'unchanged')
           log.info({ ...fields, backend: route.backend, change }, 'edge route set up');
-        return { route, change };
+        return { route: withExpiry(route), change };
       } catch (err) {
         throw toStatus(err);
       }
@@ -49,7 +54,11 @@ export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs): Rpcs {
     },
 
     async listEdgeRoutes() {
-      return { routes: routes.list() };
+      try {
+        return { routes: (await routes.served()).map(withExpiry) };
+      } catch (err) {
+        throw toStatus(err);
+      }
     },
   };
 }
@@ -59,7 +68,13 @@ function toStatus(err: unknown): ServerError {
   const message = (err as Error).message;
   if (err instanceof InvalidEdgeRouteError)
     return new ServerError(Status.INVALID_ARGUMENT, message);
-  if (err instanceof CertificateMissingError || err instanceof RouteRefusedError) {
+  const precondition = [
+    CertificateMissingError,
+    CertificateOrderError,
+    RouteRefusedError,
+    EdgeRouteTakenError,
+  ];
+  if (precondition.some((type) => err instanceof type)) {
     return new ServerError(Status.FAILED_PRECONDITION, message);
   }
   if (err instanceof ProxyUnavailableError) return new ServerError(Status.UNAVAILABLE, message);

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ProxyClient } from '@mcp/mcproxy';
+import { ProxyClient, readNotAfter } from '@mcp/mcproxy';
 import { EdgeRoute, RouteMode } from '@mcp/proto';
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,10 @@ describe('edge routes', () => {
       ...web(first),
       tlsCertPath: join(h.certDir, 'web.example.net.crt'),
       tlsKeyPath: join(h.certDir, 'web.example.net.key'),
+      // The expiry of the test CA's pair, read from the file.
+      tlsNotAfterMs: readNotAfter(join(h.certDir, 'web.example.net.crt')),
     });
+    expect(out.route?.tlsNotAfterMs).toBeGreaterThan(Date.now());
     expect(await proxy.listRoutes()).toEqual([
       {
         listenerPort: h.listener,

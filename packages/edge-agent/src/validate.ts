@@ -1,6 +1,6 @@
 // Every check an edge route passes before the edge keeps it (DESIGN.md section 6): the public
 // hostname, the listener, the mode, the backend, and for L7 the certificate the edge holds.
-import { findCertificate } from '@mcp/mcproxy';
+import { findCertificate, readNotAfter, type AcmeCertificates } from '@mcp/mcproxy';
 import { EdgeRoute, RouteMode } from '@mcp/proto';
 import { checkPublicHostname, PublicHostnameError } from '@mcp/scheduler/routing';
 
@@ -11,18 +11,23 @@ import { InvalidEdgeRouteError } from './errors.js';
 export interface RouteRules extends BackendRules {
   allowedDomains: readonly string[];
   certDir: string;
+  /** `[acme]`'s manager: L7 certificates are obtained before a route is kept. Default none. */
+  certificates?: AcmeCertificates;
 }
 
 /**
- * The route as the edge keeps it: hostname normalised, backend checked, certificate paths set
- * for L7 (cleared for L4).
+ * A route loaded from the state file, checked at start by SetupEdgeRoute's rules except the
+ * certificate (a missing one is the re-sync's to report, not a reason to drop the route).
  * @throws InvalidEdgeRouteError naming the field and the reason.
- * @throws CertificateMissingError when an L7 route's hostname has no certificate in cert_dir.
  */
-export async function checkEdgeRoute(
-  input: EdgeRoute | undefined,
-  rules: RouteRules,
-): Promise<EdgeRoute> {
+export async function checkStoredRoute(route: EdgeRoute, rules: FieldRules): Promise<void> {
+  await checkFields(route, rules);
+}
+
+type FieldRules = BackendRules & Pick<RouteRules, 'allowedDomains'>;
+
+/** Every check but the certificate; the route with its hostname and backend normalised. */
+async function checkFields(input: EdgeRoute | undefined, rules: FieldRules) {
   const route = EdgeRoute.fromPartial(input ?? {});
   const invalid = (field: string, reason: string, cause?: unknown) =>
     new InvalidEdgeRouteError(route, field, reason, { cause });
@@ -55,13 +60,42 @@ export async function checkEdgeRoute(
     throw invalid('backend', (err as Error).message, err);
   }
 
-  // L7: the edge terminates TLS with its own certificate for the public name.
-  const cert = l7 ? findCertificate(rules.certDir, hostname) : { certPath: '', keyPath: '' };
+  return { route, hostname, backend, l7 };
+}
+
+/**
+ * The route as the edge keeps it: hostname normalised, backend checked, certificate paths set
+ * for L7 (cleared for L4).
+ * @throws InvalidEdgeRouteError naming the field and the reason.
+ * @throws CertificateMissingError when an L7 route's hostname has no certificate in cert_dir.
+ * @throws CertificateOrderError when, with `[acme]`, the ACME server gave no certificate.
+ */
+export async function checkEdgeRoute(
+  input: EdgeRoute | undefined,
+  rules: RouteRules,
+): Promise<EdgeRoute> {
+  const { route, hostname, backend, l7 } = await checkFields(input, rules);
+
+  // L7: the edge terminates TLS with its own certificate for the public name, obtained first
+  // through ACME when configured (the public name only: internal names never reach an edge
+  // certificate). Its expiry is read from the file when the route is answered, not stored.
+  const cert = !l7
+    ? { certPath: '', keyPath: '' }
+    : rules.certificates
+      ? await rules.certificates.ensure(hostname)
+      : findCertificate(rules.certDir, hostname);
   return {
     ...route,
+    tlsNotAfterMs: 0,
     hostname,
     backend,
     tlsCertPath: cert.certPath,
     tlsKeyPath: cert.keyPath,
   };
+}
+
+/** The route as answered: with the expiry of its certificate (ms; 0 for L4 or unknown). */
+export function withExpiry(route: EdgeRoute): EdgeRoute {
+  const l7 = route.mode === RouteMode.ROUTE_MODE_L7 && route.tlsCertPath !== '';
+  return { ...route, tlsNotAfterMs: l7 ? (readNotAfter(route.tlsCertPath) ?? 0) : 0 };
 }

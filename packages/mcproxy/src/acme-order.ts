@@ -64,13 +64,12 @@ async function order(hostname: string, options: OrderOptions) {
     backoffMin: 200,
     backoffMax: 5_000,
   });
+  await account(client, options.email);
   const key = newKey();
   const [, csr] = await acme.crypto.createCsr({ commonName: hostname, altNames: [hostname] }, key);
   const solver = options.solver;
   const certPem = await client.auto({
     csr,
-    email: options.email,
-    termsOfServiceAgreed: true,
     challengePriority: solver ? [...solver.types] : ['http-01', 'dns-01'],
     // Without a solver nothing is provisioned, so acme-client's own pre-check would fail.
     skipChallengeVerification: solver === undefined,
@@ -82,6 +81,19 @@ async function order(hostname: string, options: OrderOptions) {
     },
   });
   return { certPem, keyPem: key };
+}
+
+// The account: found by its key (a POST-as-GET once it exists: acme-client's own path sends an
+// update without a contact, which Pebble refuses as empty), else made, with EAB.
+async function account(client: AcmeClient.Client, email: string | undefined): Promise<void> {
+  try {
+    await client.createAccount({ onlyReturnExisting: true });
+  } catch {
+    await client.createAccount({
+      termsOfServiceAgreed: true,
+      contact: email === undefined ? undefined : [`mailto:${email}`],
+    });
+  }
 }
 
 // Why the directory does not answer, or undefined when it does.

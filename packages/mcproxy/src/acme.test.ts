@@ -89,6 +89,9 @@ describe('AcmeCertificates', () => {
     expect(short.chained).toBe(true);
     expect(short.leaf.verify(caCert.publicKey)).toBe(false);
     expect(await certs.renewDue()).toEqual([]);
+    expect(await certs.renewDue(['long.example.net', 'NEW.example.net.'])).toEqual([
+      'new.example.net',
+    ]);
   });
 
   it('AcmeCertificates.ensure fails naming hostname, directory and reason, and writes nothing', async () => {

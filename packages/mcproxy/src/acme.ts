@@ -78,14 +78,17 @@ export class AcmeCertificates {
 
   /**
    * Renews every pair in `certDir` that expires within the window (wildcard `_.*` pairs are
-   * skipped: they come from elsewhere) and resolves to the hostnames renewed.
+   * skipped: they come from elsewhere) and resolves to the hostnames renewed. With `hostnames`,
+   * only those are looked at, and one without a pair yet is ordered too.
    * @throws CertificateRenewalError after trying all, when any failed (carries the renewed).
    */
-  async renewDue(): Promise<string[]> {
-    const files = await readdir(this.certDir).catch(() => [] as string[]);
-    const due = files
-      .filter((f) => f.endsWith('.crt') && !f.startsWith('_.') && !f.startsWith('.'))
-      .map((f) => f.slice(0, -'.crt'.length))
+  async renewDue(hostnames?: readonly string[]): Promise<string[]> {
+    const names =
+      hostnames?.map(normalHostname) ??
+      (await readdir(this.certDir).catch(() => [] as string[]))
+        .filter((f) => f.endsWith('.crt') && !f.startsWith('_.') && !f.startsWith('.'))
+        .map((f) => f.slice(0, -'.crt'.length));
+    const due = [...new Set(names)]
       .filter((name) => {
         const notAfterMs = readNotAfter(certificatePaths(this.certDir, name).certPath);
         return notAfterMs === undefined || notAfterMs - Date.now() <= this.renewBeforeMs;

@@ -7,3 +7,4 @@ export { AcmeCertificates, type AcmeOptions, type IssuedPair } from './acme.js';
 export { CertificateOrderError, CertificateRenewalError } from './acme-errors.js';
 export type { ChallengeSolver } from './acme-order.js';
 export { certificatePaths, readNotAfter } from './cert-files.js';
+export { AcmeKeyFileError, acmeCertificates, type AcmeSettings } from './acme-config.js';
