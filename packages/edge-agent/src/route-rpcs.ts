@@ -10,7 +10,7 @@ import type { AgentServiceImplementation } from '@mcp/proto';
 import { ServerError, Status } from 'nice-grpc';
 import type { Logger } from 'pino';
 
-import { EdgeRouteTakenError, InvalidEdgeRouteError } from './errors.js';
+import { InvalidEdgeRouteError } from './errors.js';
 import type { EdgeRoutes } from './routes.js';
 import { checkEdgeRoute, withExpiry, type RouteRules } from './validate.js';
 
@@ -26,13 +26,13 @@ type Rpcs = Pick<
   'setupEdgeRoute' | 'removeEdgeRoute' | 'listEdgeRoutes'
 >;
 
-/** The three edge route RPCs of AgentService; `node` is the edge's name, for refusals' hints. */
-export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: string): Rpcs {
+/** The three edge route RPCs of AgentService. */
+export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs): Rpcs {
   return {
     async setupEdgeRoute(req) {
       try {
         const route = await checkEdgeRoute(req.route, rules);
-        const change = await routes.setup(route, node);
+        const change = await routes.setup(route);
         const fields = { hostname: route.hostname, listenerPort: route.listenerPort };
         if (change !== 'unchanged')
           log.info({ ...fields, backend: route.backend, change }, 'edge route set up');
@@ -54,11 +54,7 @@ export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: strin
     },
 
     async listEdgeRoutes() {
-      try {
-        return { routes: (await routes.served()).map(withExpiry) };
-      } catch (err) {
-        throw toStatus(err);
-      }
+      return { routes: routes.list().map(withExpiry) };
     },
   };
 }
@@ -68,12 +64,7 @@ function toStatus(err: unknown): ServerError {
   const message = (err as Error).message;
   if (err instanceof InvalidEdgeRouteError)
     return new ServerError(Status.INVALID_ARGUMENT, message);
-  const precondition = [
-    CertificateMissingError,
-    CertificateOrderError,
-    RouteRefusedError,
-    EdgeRouteTakenError,
-  ];
+  const precondition = [CertificateMissingError, CertificateOrderError, RouteRefusedError];
   if (precondition.some((type) => err instanceof type)) {
     return new ServerError(Status.FAILED_PRECONDITION, message);
   }
