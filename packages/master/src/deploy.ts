@@ -62,6 +62,7 @@ export async function deployService(
   dryRun: boolean,
 ): Promise<DeployOutcome> {
   const wanted = publicRoutes(spec, ctx.allowedDomains);
+  await ctx.edge.checkOwners(spec.name, wanted);
   const { nodes: running } = await ctx.locator.find(spec.name);
   const isPool = targetIsPool(ctx.registry, spec);
   const stay = running.find((node) => satisfies(ctx.registry, spec.node, isPool, node));

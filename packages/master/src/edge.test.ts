@@ -196,6 +196,57 @@ describe('Master edge routes', () => {
     ]);
   });
 
+  it('a public hostname another service holds is refused before any node is called', async () => {
+    const f = await edgeFleet();
+    await f.m.client.deploy({ spec: web('rift') });
+    const other = { ...web('orion'), name: 'other' };
+    f.events.length = 0;
+
+    const err = await f.m.client.deploy({ spec: other, dryRun: true }).catch((e: unknown) => e);
+
+    expect((err as ClientError).code).toBe(Status.FAILED_PRECONDITION);
+    expect((err as ClientError).details).toBe(
+      "failed to deploy service 'other': public hostname 'web.example.net:443' belongs to " +
+        "service 'web' on edge node 'svc'; undeploy 'web' or change the hostname",
+    );
+    expect(f.events).toEqual([]);
+  });
+
+  it('stop removes the edge routes and start puts them back', async () => {
+    const f = await edgeFleet();
+    await f.m.client.deploy({ spec: web('rift') });
+
+    const stopped = await f.m.client.stop({ service: 'web' });
+    const held = f.edge.edgeRoutes.size;
+    const started = await f.m.client.start({ service: 'web' });
+
+    expect(named(stopped.steps, 'edge')[0]?.detail).toBe('removed web.example.net:443');
+    expect(held).toBe(0);
+    expect(named(started.steps, 'edge')[0]?.detail).toBe(
+      'web.example.net:443 -> 127.0.0.1:20001 (added)',
+    );
+    expect(f.edge.edgeRoutes.get('443 web.example.net')?.node).toBe('rift');
+  });
+
+  it('route add on an edge node refuses a certificate: the edge picks its own', async () => {
+    const f = await edgeFleet();
+    const route = {
+      listenerPort: 443,
+      hostname: 'hand.example.net',
+      backend: '127.0.0.1:20500',
+      mode: 2,
+      backendTls: false,
+      tlsCertPath: '/etc/passwd',
+      tlsKeyPath: '/etc/shadow',
+    };
+
+    const err = await f.m.client.addRoute({ node: 'svc', route }).catch((e: unknown) => e);
+
+    expect((err as ClientError).code).toBe(Status.INVALID_ARGUMENT);
+    expect((err as ClientError).details).toMatch(/edge node 'svc': route\.tls_cert_path/);
+    expect(f.edge.edgeRoutes.size).toBe(0);
+  });
+
   it('route add on an edge node goes through SetupEdgeRoute with no service', async () => {
     const f = await edgeFleet();
 

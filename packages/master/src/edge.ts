@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 
 import type { Agents } from './agents.js';
+import { PublicHostnameTakenError } from './errors.js';
 import { eachLimit } from './limit.js';
 import { edgeKey, edgeRoutesOf, publicBackends, type PublicRoute } from './public-routes.js';
 import type { NodeRegistry } from './registry.js';
@@ -66,6 +67,23 @@ export class EdgeRoutes {
       if (done) steps.push(done);
     }
     return steps;
+  }
+
+  /**
+   * Refuses a deploy whose public hostnames another service holds on some edge. An edge that
+   * does not answer is not asked again here: it refuses such a takeover itself.
+   * @throws PublicHostnameTakenError naming the hostname, the service and the edge.
+   */
+  async checkOwners(service: string, wanted: readonly PublicRoute[]): Promise<void> {
+    if (wanted.length === 0) return;
+    const keys = new Set(wanted.map((w) => edgeKey(w.listenerPort, w.hostname)));
+    for (const edge of this.edges()) {
+      const held = await this.routesOn(edge).catch(() => []);
+      const taken = held.find(
+        (r) => r.service && r.service !== service && keys.has(edgeKey(r.listenerPort, r.hostname)),
+      );
+      if (taken) throw new PublicHostnameTakenError(service, show(taken), taken.service, edge);
+    }
   }
 
   /** Removes every edge route of a service from every edge; one step per edge that held one. */

@@ -21,6 +21,7 @@ import type { Clock } from './clock.js';
 import { deployService, type DeployOutcome } from './deploy.js';
 import type { DnsRecords } from './dns.js';
 import type { EdgeRoutes } from './edge.js';
+import { edgeKey, publicRoutes, publicRoutesOf } from './public-routes.js';
 import {
   agentCallError,
   MasterStartingError,
@@ -74,7 +75,13 @@ export class Master {
     validateServiceSpec(spec);
     const wait = this.ctx.readyAtMs - this.ctx.clock.now();
     if (!dryRun && wait > 0) throw new MasterStartingError(spec.name, wait);
-    return this.lock.acquire(spec.name, () => deployService(this.ctx, spec, dryRun));
+    // Two services asking for one public hostname at once: one waits, then is refused.
+    const hostnames = publicRoutes(spec, this.ctx.allowedDomains).map(
+      (r) => `public ${edgeKey(r.listenerPort, r.hostname)}`,
+    );
+    return this.lock.acquire([spec.name, ...hostnames], () =>
+      deployService(this.ctx, spec, dryRun),
+    );
   }
 
   stop(name: string): Promise<MasterOutcome> {
@@ -246,7 +253,17 @@ export class Master {
       const node = await this.locate(name, method.toLowerCase());
       this.ctx.log.info({ service: name, node }, `${method.toLowerCase()} requested`);
       const out = await this.ctx.agents.call(node, method, fn);
-      return { steps: out.steps, service: out.service, node };
+
+      // A stopped service keeps no edge routes (public requests would find nothing); a started
+      // one gets them back, pointing where its node now serves it.
+      const failed = out.steps.some((s) => s.status === StepStatus.STEP_STATUS_FAILED);
+      let edge: Step[] = [];
+      if (method === 'Stop') edge = await this.ctx.edge.withdraw(name);
+      else if (out.service && !failed) {
+        const wanted = publicRoutesOf(out.service, this.ctx.allowedDomains);
+        edge = await this.ctx.edge.expose(out.service, wanted);
+      }
+      return { steps: [...out.steps, ...edge], service: out.service, node };
     });
   }
 }

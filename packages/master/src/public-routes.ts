@@ -37,6 +37,29 @@ export function publicRoutes(spec: ServiceSpec, allowedDomains: readonly string[
 }
 
 /**
+ * The public routes a running service reports (its public port bindings), hostnames normalised;
+ * a binding whose hostname is not under `allowedDomains` (the config changed since) is left out.
+ */
+export function publicRoutesOf(
+  status: ServiceStatus,
+  allowedDomains: readonly string[],
+): PublicRoute[] {
+  const out: PublicRoute[] = [];
+  for (const c of status.components) {
+    for (const p of c.ports) {
+      if (!p.public) continue;
+      try {
+        const hostname = checkPublicHostname(p.hostname, allowedDomains);
+        out.push({ component: c.name, route: p.route, hostname, listenerPort: p.listenerPort });
+      } catch {
+        continue;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * The edge routes of a deployed service: each public port binding the node reported, pointing
  * at the node's address and the route's host port. Hostnames are normalised as `wanted` has them.
  */

@@ -4,7 +4,7 @@ import type { EdgeRoute, NodeError, NodeRoutes, RouteEntry } from '@mcp/proto';
 
 import { agentRpc, type Agents } from './agents.js';
 import type { EdgeRoutes } from './edge.js';
-import { UnknownNodeError } from './errors.js';
+import { EdgeCertificateFlagError, UnknownNodeError } from './errors.js';
 import { eachLimit } from './limit.js';
 import type { NodeRegistry } from './registry.js';
 
@@ -56,6 +56,7 @@ export class ProxyRoutes {
   async add(node: string, route: RouteEntry): Promise<boolean> {
     this.known(node, 'add a route to');
     if (this.edge.edges().includes(node)) {
+      if (route.tlsCertPath || route.tlsKeyPath) throw new EdgeCertificateFlagError(node);
       return (await this.edge.setup(node, edgeRouteOf(route))) !== 'unchanged';
     }
     const out = await this.agents.call(node, 'AddRoute', (c) => c.addRoute({ route }));

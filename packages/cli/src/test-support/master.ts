@@ -158,7 +158,7 @@ function implementation(state: FakeMasterState) {
     listEdgeRoutes: async () => ({ routes: state.edgeRoutes, errors: state.nodeErrors }),
     listRoutes: async (req) => ({
       nodes: state.routes.filter((n) => !req.node || n.node === req.node),
-      errors: [],
+      errors: state.nodeErrors,
     }),
     addRoute: async ({ node, route }) => {
       const table = state.routes.find((n) => n.node === node);

@@ -87,6 +87,17 @@ describe('mcp edge list', () => {
     );
   });
 
+  it('mcp edge list exits 1 and prints no empty table when an edge did not answer', async () => {
+    master.state.nodeErrors = [{ node: 'svc', error: 'connection refused' }];
+
+    const r = await runCli(home, ['edge', 'list']);
+    master.state.nodeErrors = [];
+
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toBe('');
+    expect(r.stderr.toString()).toContain("Warning: node 'svc' did not answer: connection refused");
+  });
+
   it('mcp edge list --json carries the same routes as the table', async () => {
     master.state.edgeRoutes = [edgeRoute('web.example.net', 'web')];
 

@@ -9,7 +9,8 @@ export default class EdgeList extends McpCommand {
     'One row per route of every edge node: public hostname, listener, mode, backend, the ' +
     'service and node it serves, and ok or drift. A route drifts when it does not point at ' +
     'where its service runs now; why follows the table. Nothing is repaired: deploy the ' +
-    'service again, or use `mcp route add|remove -n <edge>`. Exits 1 when a route drifted.';
+    'service again, or use `mcp route add|remove -n <edge>`. Exits 1 when a route drifted or a ' +
+    'node did not answer (its routes, or the services they point at, are unknown).';
   static override examples = ['<%= config.bin %> edge list', '<%= config.bin %> edge list --json'];
   static override flags = { json: jsonFlag };
 
@@ -20,8 +21,11 @@ export default class EdgeList extends McpCommand {
     const res = await this.master(config).listEdgeRoutes({});
 
     if (flags.json) this.log(formatJson(ListEdgeRoutesResponse.toJSON(res)));
-    else this.log(formatEdgeRoutes(res.routes));
+    else if (res.routes.length > 0 || res.errors.length === 0) {
+      this.log(formatEdgeRoutes(res.routes));
+    }
     for (const line of formatNodeErrors(res.errors)) this.logToStderr(line);
-    if (res.routes.some((r) => r.drift)) this.exit(1);
+    // A node that did not answer may hold routes, or run a service the routes point at.
+    if (res.routes.some((r) => r.drift) || res.errors.length > 0) this.exit(1);
   }
 }

@@ -8,7 +8,8 @@ export default class RouteList extends McpCommand {
   static override summary = "List the routes of every node's proxy, or of one node's.";
   static override description =
     'One row per route: node, listener, hostname, mode, backend, and the certificate or ' +
-    're-encryption of L7 routes. Nodes that did not answer are warnings on stderr.';
+    're-encryption of L7 routes. Nodes that did not answer are warnings on stderr, and the ' +
+    'command exits 1.';
   static override examples = [
     '<%= config.bin %> route list',
     '<%= config.bin %> route list -n rift --json',
@@ -25,7 +26,10 @@ export default class RouteList extends McpCommand {
     const res = await this.master(config).listRoutes({ node: flags.node ?? '' });
 
     if (flags.json) this.log(formatJson(ListRoutesResponse.toJSON(res)));
-    else this.log(formatRoutes(res.nodes));
+    else if (res.nodes.some((n) => n.routes.length > 0) || res.errors.length === 0) {
+      this.log(formatRoutes(res.nodes));
+    }
     for (const line of formatNodeErrors(res.errors)) this.logToStderr(line);
+    if (res.errors.length > 0) this.exit(1);
   }
 }

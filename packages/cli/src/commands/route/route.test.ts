@@ -81,6 +81,17 @@ describe('mcp route', () => {
     expect(again.stdout.toString()).toContain('not there (nothing to remove)');
   });
 
+  it('mcp route list exits 1 naming a node that did not answer', async () => {
+    master.state.nodeErrors = [{ node: 'svc', error: 'connection refused' }];
+
+    const r = await runCli(home, ['route', 'list', '-n', 'svc']);
+    master.state.nodeErrors = [];
+
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toBe('');
+    expect(r.stderr.toString()).toContain("Warning: node 'svc' did not answer: connection refused");
+  });
+
   it('mcp route add refuses a listener out of range and an unknown mode before calling', async () => {
     const port = await runCli(home, [
       'route',
