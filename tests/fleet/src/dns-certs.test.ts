@@ -7,13 +7,12 @@ import { connect, type PeerCertificate } from 'node:tls';
 import { startFleet, type Fleet, type FleetAgent, type FleetEdge } from '@mcp/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { masterClient, waitUntil, writeSrvFile } from './helpers.js';
+import { waitUntil, writeSrvFile } from './helpers.js';
 
 let fleet: Fleet;
 let rift: FleetAgent;
 let orion: FleetAgent;
 let svc: FleetEdge;
-let master: ReturnType<typeof masterClient>;
 let resolver: Resolver;
 
 beforeAll(async () => {
@@ -21,7 +20,6 @@ beforeAll(async () => {
   rift = fleet.agents.rift as FleetAgent;
   orion = fleet.agents.orion as FleetAgent;
   svc = fleet.edges.svc as FleetEdge;
-  master = masterClient(fleet);
   const dns = fleet.mcns?.dnsAddress;
   if (!dns) throw new Error('the fleet has no MCNS');
   resolver = new Resolver({ timeout: 2000, tries: 1 });
