@@ -8,8 +8,11 @@ import { startFleet } from './fleet.js';
 import { PROGRAMS } from './paths.js';
 
 export async function runDemo(): Promise<void> {
-  console.log('starting a local fleet: registry, Podman per node, agents rift and orion, master');
-  const fleet = await startFleet({ nodes: ['rift', 'orion'] });
+  console.log(
+    'starting a local fleet: registry, Podman, mc-proxy and agent on rift and orion, ' +
+      'edge node svc (mc-proxy and edge agent), master',
+  );
+  const fleet = await startFleet({ nodes: ['rift', 'orion'], edges: ['svc'] });
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -24,7 +27,11 @@ export async function runDemo(): Promise<void> {
   if (!rift) throw new Error('the demo fleet has no node rift');
   mkdirSync(join(rift.srvRoot, 'hello'), { recursive: true });
   writeFileSync(join(rift.srvRoot, 'hello', 'index.html'), 'hello from mcp on rift\n');
-  fleet.writeService('hello', exampleService({ image: fleet.images.v1 }));
+  const publicName = 'hello.example.net';
+  fleet.writeService(
+    'hello',
+    exampleService({ image: fleet.images.v1, publicHostname: publicName }),
+  );
 
   const mcp = `MCP_CONFIG=${fleet.cliConfig} node ${PROGRAMS.cli}`;
   console.log(`\n$ mcp deploy hello`);
@@ -42,15 +49,24 @@ export async function runDemo(): Promise<void> {
   };
   const port = service.components?.[0]?.ports?.[0];
   const internal = `hello.svc.mcp.${fleet.zone}`;
-  console.log("\nThe example service answers, on its host port and through rift's mc-proxy:");
+  const edge = fleet.edges.svc;
+  console.log(
+    "\nThe example service answers on its host port, through rift's mc-proxy, and through the " +
+      'edge node svc:',
+  );
   console.log(`  curl http://${port?.hostIp}:${port?.hostPort}/index.html`);
   console.log(
     `  curl --cacert ${fleet.ca.certPath} --resolve ${internal}:443:${rift.address} ` +
       `https://${internal}/index.html`,
   );
+  console.log(
+    `  curl --cacert ${fleet.ca.certPath} --resolve ${publicName}:443:${edge?.address} ` +
+      `https://${publicName}/index.html`,
+  );
   console.log('\nTry the CLI against this fleet (definitions live in ' + fleet.servicesDir + '):');
   console.log(`  alias mcp='${mcp}'`);
   console.log('  mcp ps; mcp status hello; mcp logs hello; mcp restart hello; mcp undeploy hello');
+  console.log('  mcp node list; mcp route list; mcp edge list; mcp edge list --json');
   console.log('\nThe fleet stays up until you press Ctrl-C.');
 
   // The fleet's processes do not hold the event loop; this timer keeps the demo up until stop().

@@ -8,6 +8,8 @@ export interface ExampleOptions {
   node?: string;
   /** Full image reference with tag. */
   image: string;
+  /** A public hostname: the route is then exposed through the edge node too. Default none. */
+  publicHostname?: string;
 }
 
 /** The TOML definition of the example service. */
@@ -29,6 +31,7 @@ export function exampleService(opts: ExampleOptions): string {
     '[[components.routes]]',
     'port = 443',
     'mode = "l7"',
+    ...(opts.publicHostname ? [`hostname = "${opts.publicHostname}"`, 'public = true'] : []),
     '',
   ].join('\n');
 }

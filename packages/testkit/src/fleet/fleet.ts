@@ -260,7 +260,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     };
   } catch (err) {
     unregister();
-    await stopAll();
+    // The reason the fleet did not start matters more than a failure to tear it down.
+    await stopAll().catch(() => undefined);
     throw err;
   }
 }
