@@ -124,6 +124,25 @@ memory = "512Mi"
     expect(() => load('[acme]\nemail = "a@b.c"')).toThrow(/acme\.directory_url/);
   });
 
+  it('reads the dns-01 keys of [acme], all three or none', () => {
+    const acme = '[acme]\ndirectory_url = "https://ca.test/dir"\n';
+    const c = load(
+      acme +
+        'dns01_mcns_url = "http://mcns.test:8080"\ndns01_mcns_token_file = "/etc/mcp/mcns.token"\n' +
+        'dns01_zone = "mcp.test"',
+    );
+
+    expect(c.acme).toMatchObject({
+      dns01McnsUrl: 'http://mcns.test:8080',
+      dns01McnsTokenFile: '/etc/mcp/mcns.token',
+      dns01Zone: 'mcp.test',
+    });
+    expect(load(acme).acme?.dns01McnsUrl).toBeUndefined();
+    expect(() => load(`${acme}dns01_mcns_url = "http://mcns.test:8080"`)).toThrow(
+      /dns01_mcns_url, dns01_mcns_token_file and dns01_zone go together/,
+    );
+  });
+
   it('keeps only the capacity fields given', () => {
     expect(load('[capacity]\nmemory = "1Gi"\n').capacity).toEqual({ memoryBytes: GiB });
   });

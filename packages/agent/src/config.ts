@@ -58,10 +58,20 @@ const schema = z.strictObject({
       email: z.string().min(1).optional(),
       renew_before_days: z.number().positive().default(30),
       check_interval_ms: z.number().int().min(100).default(3_600_000),
+      dns01_mcns_url: z.url({ protocol: /^https?$/ }).optional(),
+      dns01_mcns_token_file: z.string().min(1).optional(),
+      dns01_zone: z.string().refine(isDnsName, 'must be a lower-case DNS name').optional(),
     })
     .refine((a) => (a.eab_kid === undefined) === (a.eab_hmac_key_file === undefined), {
       message: 'eab_kid and eab_hmac_key_file go together',
     })
+    .refine(
+      (a) =>
+        new Set(
+          [a.dns01_mcns_url, a.dns01_mcns_token_file, a.dns01_zone].map((v) => v === undefined),
+        ).size === 1,
+      { message: 'dns01_mcns_url, dns01_mcns_token_file and dns01_zone go together' },
+    )
     .optional(),
 });
 
@@ -184,6 +194,9 @@ export function loadAgentConfig(file: string): AgentConfig {
       email: c.acme.email,
       renewBeforeDays: c.acme.renew_before_days,
       checkIntervalMs: c.acme.check_interval_ms,
+      dns01McnsUrl: c.acme.dns01_mcns_url,
+      dns01McnsTokenFile: c.acme.dns01_mcns_token_file,
+      dns01Zone: c.acme.dns01_zone,
     },
   };
 }

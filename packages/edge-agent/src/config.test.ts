@@ -131,6 +131,22 @@ describe('loadEdgeConfig [acme]', () => {
     expect(load().acme).toBeUndefined();
   });
 
+  it('loadEdgeConfig reads the dns-01 keys of [acme]', () => {
+    const c = load(
+      '[acme]',
+      'directory_url = "https://ca.test:14000/dir"',
+      'dns01_mcns_url = "http://mcns.test:8080"',
+      'dns01_mcns_token_file = "/etc/mcp/mcns.token"',
+      'dns01_zone = "example.net"',
+    );
+
+    expect(c.acme).toMatchObject({
+      dns01McnsUrl: 'http://mcns.test:8080',
+      dns01McnsTokenFile: '/etc/mcp/mcns.token',
+      dns01Zone: 'example.net',
+    });
+  });
+
   it.each([
     { lines: ['[acme]', 'email = "a@b.c"'], reason: 'acme.directory_url: is required' },
     { lines: ['[acme]', 'directory_url = "ca"'], reason: 'acme.directory_url: must be a URL' },
@@ -145,6 +161,10 @@ describe('loadEdgeConfig [acme]', () => {
     {
       lines: ['[acme]', 'directory_url = "https://ca/dir"', 'eab_key = "k"'],
       reason: 'acme.eab_key: is not an edge agent setting',
+    },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'dns01_zone = "mcp.test"'],
+      reason: 'acme: dns01_mcns_url, dns01_mcns_token_file and dns01_zone go together',
     },
   ])('loadEdgeConfig refuses $reason', ({ lines, reason }) => {
     expect(() => load(...lines)).toThrow(ConfigError);

@@ -108,10 +108,17 @@ function readAcme(f: FieldReader): AcmeSettings {
     renewBeforeDays: f.optional('renew_before_days', () => f.number('renew_before_days', 0)) ?? 30,
     checkIntervalMs:
       f.optional('check_interval_ms', () => f.int('check_interval_ms', 100)) ?? 3_600_000,
+    dns01McnsUrl: f.optional('dns01_mcns_url', () => f.check('dns01_mcns_url', url)),
+    dns01McnsTokenFile: f.optional('dns01_mcns_token_file', () => f.text('dns01_mcns_token_file')),
+    dns01Zone: f.optional('dns01_zone', () => f.domain('dns01_zone')),
   };
   f.noOthers();
   if ((acme.eabKid === undefined) !== (acme.eabHmacKeyFile === undefined)) {
     throw new Error('acme: eab_kid and eab_hmac_key_file go together');
+  }
+  const dns01 = [acme.dns01McnsUrl, acme.dns01McnsTokenFile, acme.dns01Zone];
+  if (new Set(dns01.map((v) => v === undefined)).size !== 1) {
+    throw new Error('acme: dns01_mcns_url, dns01_mcns_token_file and dns01_zone go together');
   }
   return acme;
 }

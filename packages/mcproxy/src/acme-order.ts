@@ -13,6 +13,12 @@ export interface ChallengeSolver {
   readonly types: readonly string[];
   create(hostname: string, type: string, token: string, keyAuthorization: string): Promise<void>;
   remove(hostname: string, type: string, token: string, keyAuthorization: string): Promise<void>;
+  /**
+   * True when `create` resolves only once the answer is served (MCNS serves a record as soon as
+   * it stores it): acme-client's own pre-check, which asks the system resolver and so may not
+   * see an internal zone, is skipped. Default: false.
+   */
+  readonly selfChecked?: boolean;
 }
 
 /** What an order needs of the manager's options. */
@@ -72,7 +78,7 @@ async function order(hostname: string, options: OrderOptions) {
     csr,
     challengePriority: solver ? [...solver.types] : ['http-01', 'dns-01'],
     // Without a solver nothing is provisioned, so acme-client's own pre-check would fail.
-    skipChallengeVerification: solver === undefined,
+    skipChallengeVerification: solver === undefined || solver.selfChecked === true,
     challengeCreateFn: async (_authz, challenge, keyAuthorization) => {
       await solver?.create(hostname, challenge.type, challenge.token, keyAuthorization);
     },

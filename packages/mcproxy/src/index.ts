@@ -7,4 +7,10 @@ export { AcmeCertificates, type AcmeOptions, type IssuedPair } from './acme.js';
 export { CertificateOrderError, CertificateRenewalError } from './acme-errors.js';
 export type { ChallengeSolver } from './acme-order.js';
 export { certificatePaths, readNotAfter } from './cert-files.js';
-export { AcmeKeyFileError, acmeCertificates, type AcmeSettings } from './acme-config.js';
+export {
+  AcmeKeyFileError,
+  acmeCertificates,
+  mcnsDns01Solver,
+  type AcmeSettings,
+} from './acme-config.js';
+export type { Dns01RecordError, McnsDns01Options, McnsDns01Solver } from './dns01.js';

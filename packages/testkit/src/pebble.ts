@@ -29,6 +29,12 @@ export interface PebbleOptions {
    * e.g. the MCNS stand-in. Default: none (the always-valid switch makes checks moot anyway).
    */
   readonly dnsServer?: string;
+  /**
+   * Sets Pebble's test switch `PEBBLE_VA_ALWAYS_VALID=1`: every challenge counts as valid and
+   * none is checked. `false`: challenges are really validated (dns-01 against `dnsServer`).
+   * Default: true.
+   */
+  readonly alwaysValid?: boolean;
   /** The one EAB key Pebble accepts. Default: kid `mcp-test` and a random 32-byte HMAC key. */
   readonly eab?: ExternalAccountBinding;
   /** How long to wait for the directory to answer. Default: 15 000 ms. */
@@ -93,13 +99,14 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
   const logFile = join(dir, 'pebble.log');
   const args = ['-config', configFile];
   if (options.dnsServer !== undefined) args.push('-dnsserver', options.dnsServer);
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PEBBLE_WFE_NONCEREJECT: '0',
     PEBBLE_VA_NOSLEEP: '1',
     // Pebble's documented test switch: every challenge counts as valid, no check is made.
     PEBBLE_VA_ALWAYS_VALID: '1',
   };
+  if (options.alwaysValid === false) delete env.PEBBLE_VA_ALWAYS_VALID;
 
   // spawnProcess registers each process for cleanup; a stopped instance has nothing to clean.
   let proc: SpawnedProcess | undefined;
