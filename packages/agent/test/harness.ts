@@ -124,13 +124,17 @@ export function agentConfig(base: string, podman: Podman, options: AgentOptions)
   };
 }
 
-/** A component serving HTTP on its single route. */
-export function web(name: string, image: string, extra: Partial<ComponentSpec> = {}) {
+/**
+ * A component serving HTTP on its single route, on listener `port` (default 8080). Two
+ * components of one service need two listeners: both routes would be the service's internal
+ * name on the node's proxy.
+ */
+export function web(name: string, image: string, extra: Partial<ComponentSpec> = {}, port = 8080) {
   return {
     name,
     image,
     cmd: HTTPD,
-    routes: [{ name: '', port: 8080, mode: RouteMode.ROUTE_MODE_L7, hostname: '', public: false }],
+    routes: [{ name: '', port, mode: RouteMode.ROUTE_MODE_L7, hostname: '', public: false }],
     ...extra,
   };
 }

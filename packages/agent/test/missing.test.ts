@@ -13,7 +13,7 @@ afterAll(() => h?.stop());
 
 /** Deploys `name` with components api and web, then removes web's container by hand. */
 async function withoutWeb(agent: Agent, name: string): Promise<void> {
-  await agent.deploy(service(name, [web('api', h.images[0]), web('web', h.images[0])]));
+  await agent.deploy(service(name, [web('api', h.images[0], {}, 8081), web('web', h.images[0])]));
   const id = agent.store.get(name)?.components.find((c) => c.name === 'web')?.containerId ?? '';
   await agent.runtime.docker.getContainer(id).remove({ force: true });
 }

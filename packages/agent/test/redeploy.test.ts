@@ -68,11 +68,14 @@ describe('redeploy', () => {
 
   it('redeploy rolls back every component when a later one fails', async () => {
     const agent = h.agent();
-    const v1 = service('pair', [web('api', h.images[0]), web('web', h.images[0])]);
+    const v1 = service('pair', [web('api', h.images[0], {}, 8081), web('web', h.images[0])]);
     await agent.deploy(v1);
     const before = agent.store.get('pair');
 
-    const v2 = service('pair', [web('api', h.images[1]), web('web', h.images[1], failing)]);
+    const v2 = service('pair', [
+      web('api', h.images[1], {}, 8081),
+      web('web', h.images[1], failing),
+    ]);
     const out = await agent.deploy(v2);
 
     expect(stepNamed(out.steps.list, 'containers')?.status).toBe(StepStatus.STEP_STATUS_FAILED);
@@ -102,7 +105,7 @@ describe('redeploy', () => {
     ]);
 
     const out = await agent.deploy(
-      service('quiet', [web('web', h.images[1]), web('extra', h.images[0])]),
+      service('quiet', [web('web', h.images[1]), web('extra', h.images[0], {}, 8081)]),
     );
 
     expect(stepNamed(out.steps.list, 'containers')?.error).toMatch(/no mcp labels/);

@@ -95,7 +95,7 @@ describe('mcp status with edge routes', () => {
 
     expect(text.code).toBe(0);
     expect(text.stdout.toString()).toMatch(
-      /^svc\s+web\.example\.net\s+443\s+127\.0\.0\.2:20001\s+drift: points at rift .* runs on orion/m,
+      /^svc\s+web\.example\.net\s+443\s+127\.0\.0\.2:20001\s+-\s+drift: points at rift .* runs on orion/m,
     );
     const parsed = JSON.parse(json.stdout.toString()) as { edgeRoutes: unknown[] };
     expect(parsed.edgeRoutes.map((r) => EdgeRouteStatus.fromJSON(r).drift)).toEqual([
