@@ -3,4 +3,5 @@ export { ConfigError, loadEdgeConfig, type EdgeConfig } from './config.js';
 export { edgeNodeInfo, edgeUsage } from './fleet.js';
 export { startEdgeAgent, type RunningEdgeAgent } from './main.js';
 export { EDGE_RPCS, edgeAgentService, notOnEdge, serveEdgeAgent } from './server.js';
+export { main } from './cli.js';
 export { edgeAgentVersion } from './version.js';
