@@ -67,3 +67,19 @@ export {
   table,
 } from './lib/print.js';
 export { formatPlacement, formatPlacementMode, formatResources } from './lib/print-placement.js';
+export { DEFAULT_RESTART_COMMAND, onNode, privileged, type NodeSsh } from './lib/node-config.js';
+export {
+  AgentVersionSkewError,
+  ArtifactMissingError,
+  NodeNotConfiguredError,
+  UpgradeFailedError,
+  UpgradeRolledBackError,
+} from './lib/node-errors.js';
+export { openSession, quote, SSH_READY_TIMEOUT_MS, type NodeSession } from './lib/ssh/session.js';
+export {
+  HostKeyChangedError,
+  HostKeyUnknownError,
+  RemoteCommandError,
+  SshError,
+} from './lib/ssh/errors.js';
+export { fingerprint, knownKeys } from './lib/ssh/known-hosts.js';

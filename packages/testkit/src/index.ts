@@ -29,3 +29,4 @@ export { waitFor, waitForTcp } from './wait.js';
 export type { WaitOptions } from './wait.js';
 export * from './fleet/index.js';
 export { createTestNetwork, OVERLAY_RANGE, type NetnsHost, type TestNetwork } from './netns.js';
+export { startSshd, type Sshd, type SshdOptions } from './sshd.js';
