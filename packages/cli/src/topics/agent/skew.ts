@@ -1,0 +1,47 @@
+// Which nodes are skewed: a version other than the expected one, or RPCs of this CLI's contract
+// missing (compute agents only: the edge agent implements HealthCheck alone by design).
+import { AgentServiceDefinition } from '@mcp/proto';
+
+/** What a node reports about its agent. */
+export interface AgentReport {
+  node: string;
+  version: string;
+  rpcs: readonly string[];
+  edge: boolean;
+  /** Why the node could not be asked; the other fields are empty then. */
+  error?: string;
+}
+
+/** One row of `mcp agent status`. */
+export interface AgentVersionRow extends AgentReport {
+  /** Empty when the node is in step; otherwise why not. */
+  skew: string;
+}
+
+const CONTRACT = Object.values(AgentServiceDefinition.methods).map(
+  (m) => `${AgentServiceDefinition.fullName}/${m.name}`,
+);
+
+/** The expected version: the one given, else the one most nodes report (ties: the first). */
+export function expectedVersion(reports: readonly AgentReport[], given?: string): string {
+  if (given) return given;
+  const counts = new Map<string, number>();
+  for (const r of reports) if (r.version) counts.set(r.version, (counts.get(r.version) ?? 0) + 1);
+  let best = '';
+  for (const [version, n] of counts) if (n > (counts.get(best) ?? 0)) best = version;
+  return best;
+}
+
+/** Marks each report with its skew against `expected`. */
+export function markSkew(reports: readonly AgentReport[], expected: string): AgentVersionRow[] {
+  return reports.map((r) => {
+    if (r.error) return { ...r, skew: `not asked: ${r.error}` };
+    const why: string[] = [];
+    if (r.version !== expected) why.push(`version ${r.version}, expected ${expected}`);
+    const missing = r.edge
+      ? []
+      : CONTRACT.filter((rpc) => r.rpcs.length > 0 && !r.rpcs.includes(rpc));
+    if (missing.length > 0) why.push(`lacks ${missing.map((m) => m.split('/').pop()).join(', ')}`);
+    return { ...r, skew: why.join('; ') };
+  });
+}
