@@ -83,3 +83,11 @@ export {
   SshError,
 } from './lib/ssh/errors.js';
 export { fingerprint, knownKeys } from './lib/ssh/known-hosts.js';
+export { artifactFor, installArtifact, LIVE_BINARY, type LocalArtifact } from './lib/artifacts.js';
+export {
+  askVersion,
+  describeAnswer,
+  waitForVersion,
+  type VersionAnswer,
+} from './lib/agent-version.js';
+export { selectNodes, type SshNode } from './lib/select-nodes.js';

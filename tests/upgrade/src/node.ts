@@ -27,8 +27,9 @@ root="\${MCP_TEST_ROOT:?MCP_TEST_ROOT is not set}"
 pidfile="$root/run/mcp-agent.pid"
 echo "systemctl $*" >> "$root/var/log/systemctl.log"
 case "$1" in
-  daemon-reload|enable) exit 0 ;;
-  is-enabled) exit 0 ;;
+  daemon-reload) exit 0 ;;
+  enable) touch "$root/run/mcp-agent.enabled" ;;
+  is-enabled) test -f "$root/run/mcp-agent.enabled" ;;
   start|restart)
     if [ -f "$pidfile" ]; then
       pid=$(cat "$pidfile")

@@ -1,8 +1,7 @@
 import { NodeRole } from '@mcp/proto';
 import { Flags } from '@oclif/core';
 
-import { directFlag, formatJson, jsonFlag, McpCommand, table } from '../../index.js';
-import { askVersion } from '../../topics/agent/health.js';
+import { askVersion, directFlag, formatJson, jsonFlag, McpCommand, table } from '../../index.js';
 import { expectedVersion, markSkew, type AgentReport } from '../../topics/agent/skew.js';
 
 export default class AgentStatus extends McpCommand {

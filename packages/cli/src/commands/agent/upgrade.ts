@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 
-import { formatJson, jsonFlag, McpCommand, table } from '../../index.js';
-import { artifactFor } from '../../topics/agent/artifacts.js';
-import { selectNodes } from '../../topics/agent/select.js';
+import { artifactFor, formatJson, jsonFlag, McpCommand, selectNodes, table } from '../../index.js';
 import { upgradeNode, type NodeUpgrade } from '../../topics/agent/upgrade.js';
 
 export default class AgentUpgrade extends McpCommand {

@@ -2,21 +2,21 @@
 // (the previous one kept), restart, wait for the new version; put the previous one back if it
 // does not come.
 import {
+  askVersion,
+  describeAnswer,
+  installArtifact,
+  LIVE_BINARY,
   onNode,
   openSession,
   privileged,
   quote,
   UpgradeFailedError,
   UpgradeRolledBackError,
+  waitForVersion,
+  type LocalArtifact,
   type NodeEntry,
-  type NodeSession,
   type NodeSsh,
 } from '../../index.js';
-import type { LocalArtifact } from './artifacts.js';
-import { askVersion, describeAnswer, waitForVersion } from './health.js';
-
-/** The live binary on every node; the systemd unit and the NixOS module run it. */
-export const LIVE_BINARY = '/srv/mcp/mcp-agent';
 
 /** The least time to wait for the previous version after a rollback: 30 s. */
 export const ROLLBACK_WAIT_MS = 30_000;
@@ -62,7 +62,7 @@ export async function upgradeNode(
   try {
     const p = paths(node.ssh);
     say(`${node.name}: uploading ${artifact.file} (${(artifact.size / 1e6).toFixed(1)} MB)`);
-    await upload(session, artifact, p.staged, node);
+    await installArtifact(session, artifact, p.staged, node);
 
     say(`${node.name}: swapping ${p.live} (previous kept as ${p.previous}), restarting`);
     const as = (command: string): string => privileged(node.ssh.sudo, `sh -c ${quote(command)}`);
@@ -92,41 +92,5 @@ export async function upgradeNode(
     throw new UpgradeRolledBackError(node.name, artifact.version, from, reason, restored);
   } finally {
     session.close();
-  }
-}
-
-/**
- * Uploads to a temporary file of the login user, checks its SHA-256 there, and installs it
- * beside the live binary (privileged), before anything is swapped.
- */
-export async function upload(
-  session: NodeSession,
-  artifact: LocalArtifact,
-  staged: string,
-  node: NodeEntry & { ssh: NodeSsh },
-): Promise<void> {
-  const dir = staged.slice(0, staged.lastIndexOf('/'));
-  const present = await session.run(`[ -d ${quote(dir)} ] && echo yes || echo no`);
-  if (present !== 'yes') {
-    throw new UpgradeFailedError(
-      node.name,
-      artifact.version,
-      `${dir} does not exist; run \`mcp node provision ${node.name}\` first`,
-    );
-  }
-  const temp = await session.run('mktemp /tmp/mcp-agent-upload.XXXXXXXX');
-  try {
-    await session.put(artifact.file, temp);
-    const sum = (await session.run(`sha256sum ${quote(temp)}`)).split(/\s+/)[0];
-    if (sum !== artifact.sha256) {
-      throw new UpgradeFailedError(
-        node.name,
-        artifact.version,
-        `the uploaded file's SHA-256 is ${sum}, expected ${artifact.sha256}`,
-      );
-    }
-    await session.run(privileged(node.ssh.sudo, `install -m 0755 ${quote(temp)} ${quote(staged)}`));
-  } finally {
-    await session.run(`rm -f ${quote(temp)}`);
   }
 }

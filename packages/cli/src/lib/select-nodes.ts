@@ -1,10 +1,7 @@
 // The nodes a node command acts on: those named, in that order, or every [[nodes]] entry.
-import {
-  NodeNotConfiguredError,
-  type McpConfig,
-  type NodeEntry,
-  type NodeSsh,
-} from '../../index.js';
+import type { McpConfig, NodeEntry } from './config.js';
+import type { NodeSsh } from './node-config.js';
+import { NodeNotConfiguredError } from './node-errors.js';
 
 /** A node with SSH settings. */
 export type SshNode = NodeEntry & { ssh: NodeSsh };

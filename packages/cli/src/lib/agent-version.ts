@@ -2,7 +2,8 @@
 // waiting until it reports a given one.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { connectAgent, type NodeEntry } from '../../index.js';
+import { connectAgent } from './agent-client.js';
+import type { NodeEntry } from './config.js';
 
 /** What one HealthCheck said: the version, or why there was none. */
 export type VersionAnswer = { version: string; rpcs: string[] } | { error: string };
