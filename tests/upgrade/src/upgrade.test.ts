@@ -130,6 +130,15 @@ describe('mcp agent upgrade', () => {
     // The previous binary is kept beside the live one, for a rollback by hand.
     const previous = await run(join(node.root, 'srv/mcp/mcp-agent.previous'), ['--version']);
     expect(previous.trim()).toBe(A);
+    // And `mcp agent status` sees it: B, not skewed against B.
+    const status = await mcp(config, ['agent', 'status', '--direct', '--expect', B]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^n1\s+0\.0\.0-upgrade-b\s+-$/m);
+    const skewed = await mcp(config, ['agent', 'status', '--direct', '--expect', A]);
+    expect(skewed.stdout).toMatch(
+      /^n1\s+0\.0\.0-upgrade-b\s+version 0\.0\.0-upgrade-b, expected 0\.0\.0-upgrade-a$/m,
+    );
+    expect(skewed.stdout).toContain('upgrade with: mcp agent upgrade n1');
   });
 
   test('agent upgrade refuses a changed host key before authenticating or uploading', async () => {
