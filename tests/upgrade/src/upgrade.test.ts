@@ -170,4 +170,27 @@ describe('mcp agent upgrade', () => {
     expect(sha256(live)).toBe(liveBefore);
     await waitForVersion(node.listen, B, 2_000);
   });
+
+  test('agent upgrade refuses an unknown host key and shows the fingerprint ssh-keygen shows', async () => {
+    const empty = join(base, 'empty_known_hosts');
+    writeFileSync(empty, '');
+    const file = join(base, 'unknown.toml');
+    writeFileSync(file, node.configEntry().replace(node.sshd.knownHosts, empty));
+    const pub = join(node.sshd.dir, 'ssh_host_ed25519_key.pub');
+    const print = (await run('ssh-keygen', ['-l', '-f', pub])).split(' ')[1];
+
+    const out = await mcp(file, [
+      'agent',
+      'upgrade',
+      'n1',
+      '--artifacts',
+      join(base, 'a'),
+      '--force',
+    ]);
+
+    expect(out.code).toBe(1);
+    expect(print).toMatch(/^SHA256:/);
+    expect(out.stderr).toContain(`host key ${print} is not in ${empty}`);
+    await waitForVersion(node.listen, B, 2_000);
+  });
 });
