@@ -5,7 +5,9 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -65,19 +67,25 @@ export async function buildArtifact(options: BuildOptions): Promise<Artifact> {
   const assets = program === 'agent' ? await agentAssets(arch) : {};
   const scratch = join(cacheDir(), 'scratch', `${artifactName(program, arch)}-${process.pid}`);
   mkdirSync(scratch, { recursive: true });
-  const script = join(scratch, 'bundle.cjs');
-  await bundle({ program, version, assets: Object.keys(assets), outfile: script });
+  let dir: string;
+  try {
+    const script = join(scratch, 'bundle.cjs');
+    await bundle({ program, version, assets: Object.keys(assets), outfile: script });
 
-  // The key covers everything that goes into the executable.
-  const hash = createHash('sha256').update(readFileSync(script)).update(tgt.runtime);
-  hash.update(sqlitePackage().version);
-  for (const [name, file] of Object.entries(assets)) hash.update(name).update(readFileSync(file));
-  const key = `artifact-${artifactName(program, arch)}-${hash.digest('hex').slice(0, 16)}`;
-  const dir = await cached(key, async (staging) => {
-    const out = join(staging, artifactName(program, arch));
-    await makeSea({ target: tgt, script, assets, workDir: scratch, out });
-    await checkVersion(out, tgt.runPrefix, version);
-  });
+    // The key covers everything that goes into the executable.
+    const hash = createHash('sha256').update(readFileSync(script)).update(tgt.runtime);
+    hash.update(sqlitePackage().version);
+    for (const [name, file] of Object.entries(assets)) hash.update(name).update(readFileSync(file));
+    const key = `artifact-${artifactName(program, arch)}-${hash.digest('hex').slice(0, 16)}`;
+    dir = await cached(key, async (staging) => {
+      const out = join(staging, artifactName(program, arch));
+      await makeSea({ target: tgt, script, assets, workDir: scratch, out });
+      await checkVersion(out, tgt.runPrefix, version);
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  pruneArtifacts(artifactName(program, arch), dir);
 
   const outDir = options.outDir ?? join(cacheDir(), 'out');
   mkdirSync(outDir, { recursive: true });
@@ -96,6 +104,21 @@ export async function buildArtifact(options: BuildOptions): Promise<Artifact> {
   };
   writeFileSync(`${file}.json`, `${JSON.stringify(artifact, null, 2)}\n`);
   return artifact;
+}
+
+/** How many cached artifacts of one name are kept (about 90 MB each); default 6. */
+export const KEEP_CACHED = 6;
+
+/** Marks `used` as just used and removes all but the {@link KEEP_CACHED} last used of `name`. */
+function pruneArtifacts(name: string, used: string): void {
+  const now = new Date();
+  utimesSync(used, now, now);
+  const prefix = `artifact-${name}-`;
+  const entries = readdirSync(cacheDir())
+    .filter((e) => e.startsWith(prefix) && !e.includes('.partial-'))
+    .map((e) => ({ path: join(cacheDir(), e), mtime: statSync(join(cacheDir(), e)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of entries.slice(KEEP_CACHED)) rmSync(old.path, { recursive: true, force: true });
 }
 
 /** `[cmd, args]` that run `file args` here, under the prefix (qemu) when there is one. */
