@@ -14,11 +14,21 @@ let
   settings = { name = "rift"; address = "100.64.0.2"; listen = "100.64.0.2:7443"; };
   evaluated = import ../module.nix {
     inherit lib pkgs;
-    config.services.mcp-agent = { enable = true; inherit package settings; user = "mcp"; group = "mcp"; };
+    config.services.mcp-agent = {
+      enable = true;
+      inherit package settings;
+      user = "mcp";
+      group = "mcp";
+    };
   };
   disabled = import ../module.nix {
     inherit lib pkgs;
-    config.services.mcp-agent = { enable = false; inherit package settings; user = "mcp"; group = "mcp"; };
+    config.services.mcp-agent = {
+      enable = false;
+      inherit package settings;
+      user = "mcp";
+      group = "mcp";
+    };
   };
   c = evaluated.config;
   unit = c.systemd.services.mcp-agent;

@@ -2,7 +2,11 @@
 # options are returned as written and mkIf/mkDefault are applied at once, with no merging.
 {
   mkOption = option: option;
-  mkEnableOption = what: { type = "bool"; default = false; description = "Whether to enable ${what}."; };
+  mkEnableOption = what: {
+    type = "bool";
+    default = false;
+    description = "Whether to enable ${what}.";
+  };
   mkIf = condition: content: if condition then content else { };
   mkDefault = value: value;
   literalExpression = text: { _type = "literalExpression"; inherit text; };

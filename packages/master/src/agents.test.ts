@@ -65,7 +65,7 @@ const SKEW =
   'does not implement it; upgrade it with `mcp agent upgrade old`';
 
 describe('Agents', () => {
-  it('Agents.call names the node, its version and the upgrade for an Unimplemented answer', async () => {
+  it('Agents.call names node, version and upgrade for an Unimplemented answer', async () => {
     const call = agents.call('old', 'Status', (c) => c.status({ service: '' }));
 
     await expect(call).rejects.toThrow(AgentVersionSkewError);

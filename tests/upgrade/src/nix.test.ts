@@ -20,7 +20,7 @@ describe('nix module', () => {
     await expect(run('nix-instantiate', ['--parse', join(NIX, file)])).resolves.toBeTruthy();
   });
 
-  test('nix module evaluates to a unit running /srv/mcp/mcp-agent with Podman and nix-ld', async () => {
+  test('nix module evaluates to a unit running /srv/mcp/mcp-agent, Podman and nix-ld', async () => {
     const out = await run('nix-instantiate', [
       '--eval',
       '--strict',

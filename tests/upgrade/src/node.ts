@@ -68,7 +68,8 @@ export async function startSshNode(options: {
   writeFileSync(systemctl, SYSTEMCTL);
   chmodSync(systemctl, 0o755);
 
-  const path = `${join(root, 'usr/local/bin')}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+  const system = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  const path = `${join(root, 'usr/local/bin')}:${system}`;
   const sshd = await startSshd({
     dir: join(dir, 'sshd'),
     host: address,

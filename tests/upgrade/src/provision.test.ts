@@ -71,7 +71,7 @@ describe('mcp node provision', () => {
     );
   });
 
-  test('node provision run a second time reports no changes and leaves the agent running', async () => {
+  test('node provision run a second time reports no changes and leaves the agent alone', async () => {
     const pid = node.agentPid();
     expect(pid).toBeDefined();
 

@@ -171,7 +171,7 @@ describe('mcp agent upgrade', () => {
     await waitForVersion(node.listen, B, 2_000);
   });
 
-  test('agent upgrade refuses an unknown host key and shows the fingerprint ssh-keygen shows', async () => {
+  test('agent upgrade refuses an unknown host key, showing the fingerprint ssh-keygen shows', async () => {
     const empty = join(base, 'empty_known_hosts');
     writeFileSync(empty, '');
     const file = join(base, 'unknown.toml');

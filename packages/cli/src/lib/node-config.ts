@@ -20,7 +20,7 @@ export const nodeSshFields = {
   agent: z.record(z.string(), z.unknown()).optional(),
 };
 
-/** The default restart command, after the `sudo` prefix (the unit `mcp node provision` installs). */
+/** The default restart command, after the `sudo` prefix (the unit that provisioning installs). */
 export const DEFAULT_RESTART_COMMAND = 'systemctl restart mcp-agent';
 
 /** How the CLI reaches and manages one node over SSH (`ssh = ...` in its `[[nodes]]` entry). */

@@ -25,7 +25,8 @@ export function agentToml(node: NodeEntry & { ssh: NodeSsh }): string {
     base.srv_root = onNode(node.ssh, '/srv');
     base.runtime_socket = '/run/podman/podman.sock';
   }
-  return `# Written by mcp node provision; changes here are replaced by the next run.\n${stringify({ ...base, ...node.ssh.agent })}\n`;
+  const header = '# Written by mcp node provision; changes here are replaced by the next run.';
+  return `${header}\n${stringify({ ...base, ...node.ssh.agent })}\n`;
 }
 
 /** The unit: runs `/srv/mcp/mcp-agent` as `mcp`, restarted on failure. */

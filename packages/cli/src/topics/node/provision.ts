@@ -100,7 +100,8 @@ export async function provisionNode(
     await session.run(ssh.restartCommand);
     const came = await waitForVersion(node, artifact.version, options.timeoutMs);
     if (came !== true) {
-      const why = `the agent did not report ${artifact.version} after a start (${describeAnswer(came)})`;
+      const last = describeAnswer(came);
+      const why = `the agent did not report ${artifact.version} after a start (${last})`;
       throw new UpgradeFailedError(node.name, artifact.version, why);
     }
   }
