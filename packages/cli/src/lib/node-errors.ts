@@ -47,7 +47,9 @@ export class UpgradeRolledBackError extends CliError {
   ) {
     const back = restored
       ? `rolled back: node reports ${previous} again`
-      : `rolled back to the previous binary, but it does not answer with ${previous} either`;
+      : previous
+        ? `rolled back to the previous binary, but it does not answer with ${previous} either`
+        : 'rolled back to the previous binary, which did not answer before the upgrade either';
     super(`failed to upgrade node '${node}' to ${version}: ${reason}; ${back}`);
     this.name = 'UpgradeRolledBackError';
   }

@@ -1,6 +1,14 @@
 import { Args, Flags } from '@oclif/core';
 
-import { artifactFor, formatJson, jsonFlag, McpCommand, selectNodes, table } from '../../index.js';
+import {
+  artifactFor,
+  formatJson,
+  jsonFlag,
+  McpCommand,
+  selectNodes,
+  table,
+  UpgradeRolledBackError,
+} from '../../index.js';
 import { upgradeNode, type NodeUpgrade } from '../../topics/agent/upgrade.js';
 
 export default class AgentUpgrade extends McpCommand {
@@ -42,7 +50,7 @@ export default class AgentUpgrade extends McpCommand {
     let failure: Error | undefined;
     for (const [i, node] of nodes.entries()) {
       const started = Date.now();
-      const artifact = artifacts[i]!;
+      const artifact = artifacts[i] ?? artifactFor(flags.artifacts, node.name, node.ssh);
       try {
         const out = await upgradeNode(node, artifact, {
           timeoutMs: flags.timeout * 1000,
@@ -52,16 +60,15 @@ export default class AgentUpgrade extends McpCommand {
         done.push({ ...out, ms: Date.now() - started });
       } catch (err) {
         failure = err as Error;
-        const result = failure.name === 'UpgradeRolledBackError' ? 'rolled-back' : 'failed';
-        const from = (err as { previous?: string }).previous ?? '';
+        const back = err instanceof UpgradeRolledBackError;
         done.push({
           node: node.name,
-          from,
+          from: back ? err.previous : '',
           to: artifact.version,
-          result,
+          result: back ? 'rolled-back' : 'failed',
           ms: Date.now() - started,
+          error: failure.message,
         });
-        done.at(-1)!.error = failure.message;
         break;
       }
     }
