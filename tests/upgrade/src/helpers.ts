@@ -11,9 +11,13 @@ import { createChannel, createClient } from 'nice-grpc';
 const require = createRequire(import.meta.url);
 const CLI = join(dirname(require.resolve('@mcp/cli')), '..', 'bin', 'run.js');
 
-/** The amd64 agent artifact with `version` baked in, in `<dir>/`; cached across runs. */
-export async function agentArtifact(dir: string, version: string): Promise<string> {
-  const artifact = await buildArtifact({ program: 'agent', arch: 'amd64', version, outDir: dir });
+/** The agent artifact with `version` baked in, in `<dir>/`; cached across runs. */
+export async function agentArtifact(
+  dir: string,
+  version: string,
+  arch: 'amd64' | 'arm64' = 'amd64',
+): Promise<string> {
+  const artifact = await buildArtifact({ program: 'agent', arch, version, outDir: dir });
   return artifact.file;
 }
 

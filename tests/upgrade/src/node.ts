@@ -40,7 +40,13 @@ case "$1" in
         && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
       kill -9 "$pid" 2>/dev/null
     fi
-    setsid "$root/srv/mcp/mcp-agent" --config "$root/etc/mcp/agent.toml" \\
+    # An arm64 binary (ELF machine 0xb7) runs under qemu-user, as binfmt would run it.
+    bin="$root/srv/mcp/mcp-agent"
+    run=""
+    if [ "$(od -An -tx1 -j18 -N1 "$bin" | tr -d ' ')" = b7 ]; then
+      run="qemu-aarch64-static -L /usr/aarch64-linux-gnu"
+    fi
+    setsid $run "$bin" --config "$root/etc/mcp/agent.toml" \\
       >> "$root/var/log/mcp-agent.log" 2>&1 < /dev/null &
     echo $! > "$pidfile"
     ;;
