@@ -84,6 +84,11 @@ export default tseslint.config(
           patterns: [
             { group: ['dockerode', '@mcp/agent'], message: 'The edge agent runs no containers.' },
           ],
+          // The edge agent stays small in memory: the scheduler's main entry loads zod.
+          paths: [
+            { name: '@mcp/scheduler', message: 'Import @mcp/scheduler/routing instead.' },
+            { name: 'zod', message: 'The edge agent validates by hand; zod is heavy.' },
+          ],
         },
       ],
     },

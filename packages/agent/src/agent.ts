@@ -1,4 +1,6 @@
 // The agent's operations, one per RPC, each serialised per service.
+import { acmeCertificates, ProxyClient, type AcmeCertificates } from '@mcp/mcproxy';
+import { RouteMode } from '@mcp/proto';
 import type { ComponentStatus, LogChunk, ServiceSpec, ServiceStatus } from '@mcp/proto';
 import { imageVersion } from '@mcp/scheduler';
 import AsyncLock from 'async-lock';
@@ -10,7 +12,10 @@ import { deploy } from './deploy.js';
 import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
 import { streamLogs } from './logs.js';
 import { PortClaims } from './ports.js';
+import { releaseStep, registerStep } from './route-steps.js';
+import { keepRoutes, renewCertificates } from './route-keeper.js';
 import { isMissing, type Runtime } from './runtime/runtime.js';
+import { certificateExpiry, routeHostname } from './routes.js';
 import { Steps } from './steps.js';
 
 /** The result of an operation on one service: its steps and, when it still exists, its state. */
@@ -21,17 +26,55 @@ export interface Outcome {
 
 type Verb = 'stop' | 'start' | 'restart';
 
+/** Who removes the routes a stop could not release from the proxy. */
+const STOP_LEFT =
+  'the service stays stopped; the route keeper releases them within one heartbeat interval, ' +
+  'or `mcp route remove` does';
+/** Who removes the routes an undeploy could not release from the proxy. */
+const UNDEPLOY_LEFT = 'the service stays undeployed; remove them with `mcp route remove`';
+
 export class Agent {
   private readonly lock = new AsyncLock({ maxPending: 100 });
   /** Host ports chosen by deploys in flight, kept from every other deploy of this node. */
   readonly claims = new PortClaims();
+  /** The node's mc-proxy; undefined when the config names none (no routes are registered). */
+  readonly proxy: ProxyClient | undefined;
+  /** `[acme]`'s certificate manager (with a proxy only); undefined: pairs placed by hand. */
+  readonly certificates: AcmeCertificates | undefined;
+  /** When the keeper last looked for certificates to renew (ms); 0: not yet. */
+  private renewalCheckedAt = 0;
 
   constructor(
     readonly config: AgentConfig,
     readonly runtime: Runtime,
     readonly store: Store,
     readonly log: Logger,
-  ) {}
+  ) {
+    this.proxy = config.proxySocket ? new ProxyClient(config.proxySocket) : undefined;
+    this.certificates =
+      this.proxy && config.acme ? acmeCertificates(config.acme, config.certDir) : undefined;
+  }
+
+  /**
+   * One pass of the route keeper: the routes of every active service registered again where the
+   * proxy lost or changed them, those of stopped services released; each under its service's
+   * lock. With `[acme]`, first (at the first pass and then every `check_interval_ms`) the
+   * certificates of the services' L7 hostnames that expire within the window are renewed; the
+   * proxy re-reads a renewed pair by itself, the paths stay.
+   */
+  async keepRoutes(): Promise<void> {
+    const interval = this.config.acme?.checkIntervalMs ?? Infinity;
+    if (this.certificates && Date.now() - this.renewalCheckedAt >= interval) {
+      this.renewalCheckedAt = Date.now();
+      await renewCertificates(this, this.certificates);
+    }
+    await keepRoutes(this, (name, work) => this.lock.acquire(name, work));
+  }
+
+  /** Closes the channel to the proxy. */
+  close(): void {
+    this.proxy?.close();
+  }
 
   deploy(spec: ServiceSpec): Promise<Outcome> {
     return this.lock.acquire(spec.name, async () => {
@@ -70,6 +113,7 @@ export class Agent {
         return steps;
       }
       steps.ok('containers', `removed ${owned.map((c) => c.name).join(', ') || 'none'}`);
+      await releaseStep(this, stored, steps, UNDEPLOY_LEFT);
       this.store.remove(name);
       steps.ok(
         'registry',
@@ -154,8 +198,11 @@ export class Agent {
 
       this.store.setActive(name, active);
       steps.ok(verb, done.join(', '));
+      const now = this.require(name);
+      if (active) await registerStep(this, now, steps);
+      else await releaseStep(this, now, steps, STOP_LEFT);
       log.info({ active }, `service ${verb} done`);
-      return { steps, service: await this.describe(this.require(name)) };
+      return { steps, service: await this.describe(now) };
     });
   }
 
@@ -179,15 +226,21 @@ export class Agent {
           startedAtMs: live?.startedAtMs ?? 0,
           ports: s.ports
             .filter((p) => p.component === c.name)
-            .map((p) => ({
-              route: p.route,
-              hostIp: this.config.address,
-              hostPort: p.hostPort,
-              listenerPort: p.listenerPort,
-              mode: p.mode,
-              hostname: p.hostname,
-              public: p.public,
-            })),
+            .map((p) => {
+              const proxyHostname = routeHostname(s.row.name, p, this.config.zone);
+              const l7 = p.mode === RouteMode.ROUTE_MODE_L7;
+              return {
+                route: p.route,
+                hostIp: this.config.address,
+                hostPort: p.hostPort,
+                listenerPort: p.listenerPort,
+                mode: p.mode,
+                hostname: p.hostname,
+                public: p.public,
+                proxyHostname,
+                tlsNotAfterMs: l7 ? certificateExpiry(this.config.certDir, proxyHostname) : 0,
+              };
+            }),
         };
       }),
     );

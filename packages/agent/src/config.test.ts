@@ -80,6 +80,50 @@ memory = "512Mi"
     expect(c.reserved).toEqual({ cpuMillis: 500, memoryBytes: 512 * 2 ** 20, diskBytes: 0 });
   });
 
+  it('defaults the proxy fields to no proxy, certificates under state_dir and zone local', () => {
+    const c = load('');
+
+    expect(c.proxySocket).toBeUndefined();
+    expect(c.certDir).toBe(join(dir, 'certs'));
+    expect(c.zone).toBe('local');
+  });
+
+  it('reads proxy_socket, cert_dir and zone', () => {
+    const c = load(
+      'proxy_socket = "/run/mc-proxy.sock"\ncert_dir = "/etc/mcp/certs"\nzone = "mcp.test"',
+    );
+
+    expect(c.proxySocket).toBe('/run/mc-proxy.sock');
+    expect(c.certDir).toBe('/etc/mcp/certs');
+    expect(c.zone).toBe('mcp.test');
+  });
+
+  it('reads [acme] with its defaults, and leaves it out when absent', () => {
+    const c = load(
+      '[acme]\ndirectory_url = "https://ca.test:14000/dir"\neab_kid = "k"\n' +
+        'eab_hmac_key_file = "/etc/mcp/eab.key"\nca_file = "/etc/mcp/ca.pem"',
+    );
+
+    expect(load('').acme).toBeUndefined();
+    expect(c.acme).toEqual({
+      directoryUrl: 'https://ca.test:14000/dir',
+      caFile: '/etc/mcp/ca.pem',
+      eabKid: 'k',
+      eabHmacKeyFile: '/etc/mcp/eab.key',
+      email: undefined,
+      renewBeforeDays: 30,
+      checkIntervalMs: 3_600_000,
+    });
+  });
+
+  it('refuses an [acme] without a directory URL, or with half an EAB', () => {
+    expect(() => load('[acme]\ndirectory_url = "not a url"')).toThrow(/acme\.directory_url/);
+    expect(() => load('[acme]\ndirectory_url = "https://ca.test/dir"\neab_kid = "k"')).toThrow(
+      /acme: eab_kid and eab_hmac_key_file go together/,
+    );
+    expect(() => load('[acme]\nemail = "a@b.c"')).toThrow(/acme\.directory_url/);
+  });
+
   it('keeps only the capacity fields given', () => {
     expect(load('[capacity]\nmemory = "1Gi"\n').capacity).toEqual({ memoryBytes: GiB });
   });
@@ -91,6 +135,10 @@ memory = "512Mi"
     { extra: 'pools = ["Pi Pool"]', field: /pools\.0: must be a DNS label/ },
     { extra: '[capacity]\ncpu = "2x"', field: /capacity\.cpu: '2x' is not a quantity/ },
     { extra: '[reserved]\ngpu = "1"', field: /reserved/ },
+    { extra: 'zone = "Bad Zone"', field: /zone: must be a lower-case DNS name/ },
+    { extra: 'zone = "mcp..test"', field: /zone: must be a lower-case DNS name/ },
+    { extra: 'proxy_socket = ""', field: /proxy_socket/ },
+    { extra: 'cert_dir = 7', field: /cert_dir/ },
   ])('refuses $extra', ({ extra, field }) => {
     expect(() => load(extra)).toThrow(ConfigError);
     expect(() => load(extra)).toThrow(field);

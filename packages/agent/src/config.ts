@@ -1,11 +1,16 @@
 // Agent configuration: a TOML file, validated, with documented defaults.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { nodeArch, nodeOs } from '@mcp/membership';
+import type { AcmeSettings } from '@mcp/mcproxy';
 import type { Resources } from '@mcp/proto';
 import { DNS_LABEL, parseCpu, parseSize } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
+
+import { bootSchema, bootStages, type BootStage } from './boot-config.js';
+import { isDnsName } from './dns-name.js';
 
 const label = z.string().regex(DNS_LABEL, 'must be a DNS label');
 const quantity = z.union([z.string(), z.number()]);
@@ -40,6 +45,24 @@ const schema = z.strictObject({
   heartbeat_interval_ms: z.number().int().min(100).default(10_000),
   capacity: resources.optional(),
   reserved: resources.default({}),
+  proxy_socket: z.string().min(1).optional(),
+  cert_dir: z.string().min(1).optional(),
+  zone: z.string().refine(isDnsName, 'must be a lower-case DNS name').default('local'),
+  boot: bootSchema.optional(),
+  acme: z
+    .strictObject({
+      directory_url: z.url({ protocol: /^https?$/ }),
+      ca_file: z.string().min(1).optional(),
+      eab_kid: z.string().min(1).optional(),
+      eab_hmac_key_file: z.string().min(1).optional(),
+      email: z.string().min(1).optional(),
+      renew_before_days: z.number().positive().default(30),
+      check_interval_ms: z.number().int().min(100).default(3_600_000),
+    })
+    .refine((a) => (a.eab_kid === undefined) === (a.eab_hmac_key_file === undefined), {
+      message: 'eab_kid and eab_hmac_key_file go together',
+    })
+    .optional(),
 });
 
 /** A role an agent may declare; the edge role belongs to the edge agent alone. */
@@ -79,6 +102,22 @@ export interface AgentConfig {
   capacity?: Partial<Resources>;
   /** Resources kept back for the system; never given to services. Default zero. */
   reserved: Resources;
+  /**
+   * The node's mc-proxy admin Unix socket. Absent: the agent registers no routes and the route
+   * RPCs answer FailedPrecondition.
+   */
+  proxySocket?: string;
+  /** Where L7 routes find their certificate pairs (`findCertificate`). Default `<state_dir>/certs`. */
+  certDir: string;
+  /** Internal zone: a route without a hostname is `<service>.svc.mcp.<zone>`. Default `local`. */
+  zone: string;
+  /** `[[boot.stages]]`, started in order at agent start (`boot-config.ts`). Default none. */
+  bootStages?: BootStage[];
+  /**
+   * `[acme]`: L7 certificates for this node's proxy hostnames are obtained (and renewed) from
+   * this ACME server. Absent: pairs are placed in `cert_dir` by hand (`findCertificate`).
+   */
+  acme?: AcmeSettings;
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -132,6 +171,19 @@ export function loadAgentConfig(file: string): AgentConfig {
       memoryBytes: 0,
       diskBytes: 0,
       ...quantities(file, 'reserved', c.reserved),
+    },
+    proxySocket: c.proxy_socket,
+    certDir: c.cert_dir ?? join(c.state_dir, 'certs'),
+    zone: c.zone,
+    bootStages: bootStages(c.boot),
+    acme: c.acme && {
+      directoryUrl: c.acme.directory_url,
+      caFile: c.acme.ca_file,
+      eabKid: c.acme.eab_kid,
+      eabHmacKeyFile: c.acme.eab_hmac_key_file,
+      email: c.acme.email,
+      renewBeforeDays: c.acme.renew_before_days,
+      checkIntervalMs: c.acme.check_interval_ms,
     },
   };
 }

@@ -1,4 +1,5 @@
 // Deploy on this node: validate, pull, assign ports, roll the containers out, record.
+import type { AcmeCertificates, ProxyClient } from '@mcp/mcproxy';
 import type { ServiceSpec } from '@mcp/proto';
 import { validateServiceSpec } from '@mcp/scheduler';
 import type { Logger } from 'pino';
@@ -8,8 +9,10 @@ import { checkAdmission } from './admission.js';
 import type { AgentConfig } from './config.js';
 import { planContainer, type HeldPort } from './container-spec.js';
 import type { PortRow, Store } from './db/store.js';
+import { DeployRoutes } from './deploy-routes.js';
 import { assignPorts, type PortAssignment, type PortClaims } from './ports.js';
 import { Rollout } from './rollout.js';
+import { obtainCertificates, requireCertificates } from './routes.js';
 import type { Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
 import { resolveVolume } from './volumes.js';
@@ -21,12 +24,16 @@ export interface DeployContext {
   log: Logger;
   /** Ports held by the deploys in flight on this node. */
   claims: PortClaims;
+  /** The node's mc-proxy; undefined when none is configured (no routes are registered). */
+  proxy?: ProxyClient;
+  /** The ACME certificate manager of `[acme]`; undefined: pairs are placed by hand. */
+  certificates?: AcmeCertificates;
 }
 
 /**
  * Deploys a service; returns its steps. Bad input throws before anything is touched. When a
- * container step or the registry fails, every container is put back as it was and the registry
- * is left unchanged.
+ * container step, the routes step or the registry fails, every container is put back as it was,
+ * the registry is left unchanged and the previous routes are restored on the proxy (best effort).
  */
 export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Steps> {
   const { config, runtime, store } = ctx;
@@ -47,6 +54,20 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
   } catch (err) {
     steps.failed('admission', err);
     return steps;
+  }
+
+  // Certificates: every L7 route terminates TLS on the proxy with a pair from cert_dir, obtained
+  // through ACME first when [acme] is configured; nothing is created without them.
+  if (ctx.proxy) {
+    try {
+      const detail = ctx.certificates
+        ? await obtainCertificates(spec, config, ctx.certificates)
+        : found(requireCertificates(spec, config));
+      steps.ok('certificates', detail);
+    } catch (err) {
+      steps.failed('certificates', err);
+      return steps;
+    }
   }
 
   // Pull every absent image before creating anything, so a missing image leaves nothing behind.
@@ -82,7 +103,8 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
   }
 
   try {
-    const scoped: DeployContext = { config, runtime, store, log, claims: ctx.claims };
+    const { claims, proxy } = ctx;
+    const scoped: DeployContext = { config, runtime, store, log, claims, proxy };
     return await rollOut(scoped, spec, steps, ports.held, binds);
   } finally {
     ports.claim.release();
@@ -102,17 +124,27 @@ async function rollOut(
     planContainer(config.name, config.address, spec, c, held.get(c.name) ?? [], binds[i] ?? []),
   );
   const rollout = new Rollout(ctx, spec);
+  const ports = portRows(spec, held);
+  let routes: DeployRoutes | undefined;
   let step = 'containers';
 
   try {
     const rows = await rollout.apply(plans);
     steps.ok('containers', rows.map((r) => r.containerName).join(', '));
+
+    // Routes before the registry, so that a refused route leaves the registry as it was.
+    if (ctx.proxy) {
+      step = 'routes';
+      routes = new DeployRoutes(ctx.proxy, config, spec, ports, ctx.store.get(spec.name));
+      steps.ok('routes', await routes.apply());
+    }
+
     step = 'registry';
-    ctx.store.save(spec, spec.active, rows, portRows(spec, held));
+    ctx.store.save(spec, spec.active, rows, ports);
     steps.ok('registry', 'recorded');
   } catch (err) {
     steps.failed(step, err);
-    await rollout.rollback(steps);
+    await rollout.rollback(steps, () => routes?.restore() ?? Promise.resolve(undefined));
     return steps;
   }
 
@@ -147,4 +179,8 @@ function portRows(spec: ServiceSpec, held: Map<string, HeldPort[]>): PortRow[] {
       };
     }),
   );
+}
+
+function found(names: readonly string[]): string {
+  return names.length ? `found for ${names.join(', ')}` : 'no L7 routes';
 }

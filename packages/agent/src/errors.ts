@@ -73,3 +73,39 @@ export class PortCheckError extends Error {
     this.name = 'PortCheckError';
   }
 }
+
+/** A route RPC reached a node whose config names no mc-proxy. */
+export class NoProxyError extends Error {
+  readonly code = 'NO_PROXY';
+  constructor(readonly node: string) {
+    super(`node '${node}' has no mc-proxy configured (proxy_socket)`);
+    this.name = 'NoProxyError';
+  }
+}
+
+/** A route given to AddRoute or RemoveRoute breaks a rule; `field` names the field. */
+export class InvalidRouteError extends Error {
+  readonly code = 'INVALID_ROUTE';
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'InvalidRouteError';
+  }
+}
+
+/** The node's mc-proxy did not take a service's routes; `then` says what happens next. */
+export class RouteSyncError extends Error {
+  readonly code = 'ROUTE_SYNC';
+  constructor(
+    readonly action: 'register' | 'release' | 'restore',
+    readonly service: string,
+    then: string,
+    options: { cause: unknown },
+  ) {
+    const why = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`failed to ${action} routes of service '${service}': ${why}; ${then}`, options);
+    this.name = 'RouteSyncError';
+  }
+}

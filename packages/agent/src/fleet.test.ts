@@ -56,6 +56,8 @@ function config(extra: Partial<AgentConfig> = {}): AgentConfig {
     heartbeatIntervalMs: 100,
     capacity: { cpuMillis: 2000, memoryBytes: 4 * GiB },
     reserved: { cpuMillis: 250, memoryBytes: 0, diskBytes: 0 },
+    certDir: '/nonexistent/certs',
+    zone: 'local',
     ...extra,
   };
 }

@@ -2,9 +2,11 @@
 import { pino } from 'pino';
 
 import { Agent } from './agent.js';
+import { startBoot, type BootRun } from './boot.js';
 import { loadAgentConfig } from './config.js';
 import { openRegistry } from './db/index.js';
 import { reconcile } from './reconcile.js';
+import { startRouteKeeper } from './route-keeper.js';
 import { Store } from './db/store.js';
 import { boundAddress, joinFleet } from './fleet.js';
 import { Runtime } from './runtime/runtime.js';
@@ -17,6 +19,8 @@ export const REDACT = ['token', '*.token', 'authorization', '*.authorization', '
 export interface RunningAgent {
   agent: Agent;
   port: number;
+  /** The boot stages of the config, run in the background once serving. */
+  boot: BootRun;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,15 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     'agent started',
   );
 
+  // Boot stages in the background: the server already answers while they start services.
+  const boot = startBoot(agent, config.bootStages ?? []);
+
+  // Keep the routes on the node's proxy, master or not.
+  const keeper = agent.proxy
+    ? startRouteKeeper(() => agent.keepRoutes(), config.heartbeatIntervalMs, log)
+    : undefined;
+  if (!agent.proxy) log.info('no mc-proxy configured (proxy_socket); registering no routes');
+
   // Join the fleet once serving, so the master's first probe finds the agent answering.
   const membership = joinFleet(agent, version, boundAddress(config.listen, port), log);
   if (!membership) log.info('no master configured; running standalone');
@@ -52,9 +65,13 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
   return {
     agent,
     port,
+    boot,
     async close() {
+      await boot.stop();
       await membership?.stop();
+      await keeper?.stop();
       await server.shutdown();
+      agent.close();
       db.$client.close();
       log.info('agent stopped');
     },

@@ -104,9 +104,10 @@ export class Rollout {
 
   /**
    * Undoes the rollout: removes the new containers, renames the old ones back and starts those
-   * that ran, and puts unchanged containers back in their state. Reports a `rollback` step.
+   * that ran, and puts unchanged containers back in their state. Reports a `rollback` step, whose
+   * detail ends with what `more` (best-effort undoing elsewhere, such as routes) says.
    */
-  async rollback(steps: Steps): Promise<void> {
+  async rollback(steps: Steps, more?: () => Promise<string | undefined>): Promise<void> {
     const { runtime } = this.ctx;
     const { address } = this.ctx.config;
     const done: string[] = [];
@@ -138,6 +139,8 @@ export class Rollout {
       );
     }
 
+    const note = await more?.();
+    if (note) done.push(note);
     const detail = done.length ? done.join('; ') : 'nothing to undo';
     if (errors.length === 0) steps.ok('rollback', detail);
     else steps.failed('rollback', new Error(`${detail}; but ${errors.join('; ')}`));

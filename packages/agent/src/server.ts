@@ -5,16 +5,47 @@ import {
   type AgentServiceLogsResponse,
 } from '@mcp/proto';
 import { DefinitionError, DNS_LABEL } from '@mcp/scheduler';
-import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
+import { CertificateMissingError, ProxyUnavailableError, RouteRefusedError } from '@mcp/mcproxy';
+import {
+  ClientError,
+  createServer,
+  ServerError,
+  Status,
+  type CallContext,
+  type Server,
+} from 'nice-grpc';
 
 import type { Agent } from './agent.js';
-import { ContainerMissingError, ServiceNotFoundError } from './errors.js';
+import {
+  ContainerMissingError,
+  InvalidRouteError,
+  NoProxyError,
+  ServiceNotFoundError,
+} from './errors.js';
+import { checkHostname, checkListener, checkRoute, requireProxy } from './route-rpcs.js';
 import { VolumePathError } from './volumes.js';
 
+const methods = AgentServiceDefinition.methods;
+
+/** The RPCs only an edge node serves; a compute agent refuses them, naming the node. */
+const EDGE_ONLY: readonly string[] = [
+  methods.setupEdgeRoute.name,
+  methods.removeEdgeRoute.name,
+  methods.listEdgeRoutes.name,
+];
+
 /** Fully qualified names of the RPCs this agent implements, reported by HealthCheck. */
-export const IMPLEMENTED_RPCS = Object.values(AgentServiceDefinition.methods).map(
-  (m) => `${AgentServiceDefinition.fullName}/${m.name}`,
-);
+export const IMPLEMENTED_RPCS = Object.values(methods)
+  .filter((m) => !EDGE_ONLY.includes(m.name))
+  .map((m) => `${AgentServiceDefinition.fullName}/${m.name}`);
+
+/** What a compute agent answers to an edge-only RPC. */
+function notEdge(node: string, method: string): ServerError {
+  return new ServerError(
+    Status.FAILED_PRECONDITION,
+    `node '${node}' is a compute node, not an edge node: ${method} is available on edge nodes only`,
+  );
+}
 
 /** Maps an agent error to a gRPC status; unknown errors become Internal with their message. */
 export function toServerError(err: unknown): ServerError {
@@ -26,6 +57,16 @@ export function toServerError(err: unknown): ServerError {
   if (err instanceof ServiceNotFoundError) return new ServerError(Status.NOT_FOUND, message);
   if (err instanceof ContainerMissingError) {
     return new ServerError(Status.FAILED_PRECONDITION, message);
+  }
+  if (err instanceof InvalidRouteError) return new ServerError(Status.INVALID_ARGUMENT, message);
+  if (err instanceof NoProxyError || err instanceof CertificateMissingError) {
+    return new ServerError(Status.FAILED_PRECONDITION, message);
+  }
+  if (err instanceof ProxyUnavailableError) return new ServerError(Status.UNAVAILABLE, message);
+  if (err instanceof RouteRefusedError) {
+    // The proxy's own code: a bad field, or a state it cannot serve (no such listener).
+    const invalid = err.cause instanceof ClientError && err.cause.code === Status.INVALID_ARGUMENT;
+    return new ServerError(invalid ? Status.INVALID_ARGUMENT : Status.FAILED_PRECONDITION, message);
   }
   return new ServerError(Status.INTERNAL, message);
 }
@@ -63,6 +104,27 @@ export function agentService(agent: Agent, version: string): AgentServiceImpleme
         services: await agent.status(req.service && requireName(req.service)),
       })),
     logs: (req, ctx: CallContext) => logs(agent, req, ctx),
+    listRoutes: () => guard(async () => ({ routes: await requireProxy(agent).listRoutes() })),
+    addRoute: (req) =>
+      guard(async () => {
+        const route = checkRoute(req.route, agent.config.certDir);
+        return { changed: await requireProxy(agent).addRoute(route) };
+      }),
+    removeRoute: (req) =>
+      guard(async () => {
+        const port = checkListener(req.listenerPort);
+        const hostname = checkHostname(req.hostname);
+        return { removed: await requireProxy(agent).removeRoute(port, hostname) };
+      }),
+    setupEdgeRoute: async () => {
+      throw notEdge(agent.config.name, methods.setupEdgeRoute.name);
+    },
+    removeEdgeRoute: async () => {
+      throw notEdge(agent.config.name, methods.removeEdgeRoute.name);
+    },
+    listEdgeRoutes: async () => {
+      throw notEdge(agent.config.name, methods.listEdgeRoutes.name);
+    },
     healthCheck: () =>
       guard(async () => {
         let runtimeVersion = '';

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { AcmeSettings } from '@mcp/mcproxy';
 import { RouteMode, ServiceSpec, type ComponentSpec } from '@mcp/proto';
 import {
   allocateLoopbackAddress,
@@ -47,6 +48,16 @@ export interface AgentOptions {
   ports?: { min: number; max: number };
   /** Default silent. */
   log?: Logger;
+  /** The node's mc-proxy admin socket. Default none: no routes are registered. */
+  proxySocket?: string;
+  /** Default `<state dir>/certs`. */
+  certDir?: string;
+  /** Default `local`. */
+  zone?: string;
+  /** Default 10 000. */
+  heartbeatIntervalMs?: number;
+  /** `[acme]`. Default none: certificates are placed by hand. */
+  acme?: AcmeSettings;
 }
 
 let nodes = 0;
@@ -67,9 +78,14 @@ export async function startHarness(): Promise<Harness> {
     agent(options = {}) {
       const config = agentConfig(base, podman, options);
       const db = openRegistry(config.stateDir);
-      closers.push(() => db.$client.close());
       const runtime = new Runtime(podman.socketPath, config.name);
-      return new Agent(config, runtime, new Store(db), options.log ?? pino({ level: 'silent' }));
+      const log = options.log ?? pino({ level: 'silent' });
+      const agent = new Agent(config, runtime, new Store(db), log);
+      closers.push(() => {
+        agent.close();
+        db.$client.close();
+      });
+      return agent;
     },
     async stop() {
       for (const close of closers) close();
@@ -85,11 +101,12 @@ export function agentConfig(base: string, podman: Podman, options: AgentOptions)
   const min = options.ports?.min ?? 30000 + 40 * Math.floor(Math.random() * 750);
   const srvRoot = join(base, `srv-${nodes}`);
   mkdirSync(srvRoot, { recursive: true });
+  const stateDir = options.stateDir ?? mkdtempSync(join(base, 'state-'));
   return {
     name: options.node ?? `node${process.pid}x${nodes}`,
     address: options.address ?? allocateLoopbackAddress(),
     listen: '127.0.0.1:0',
-    stateDir: options.stateDir ?? mkdtempSync(join(base, 'state-')),
+    stateDir,
     srvRoot,
     runtimeSocket: podman.socketPath,
     logLevel: 'silent',
@@ -98,8 +115,12 @@ export function agentConfig(base: string, podman: Podman, options: AgentOptions)
     pools: [],
     arch: 'amd64',
     os: 'linux',
-    heartbeatIntervalMs: 10_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
     reserved: { cpuMillis: 0, memoryBytes: 0, diskBytes: 0 },
+    proxySocket: options.proxySocket,
+    certDir: options.certDir ?? join(stateDir, 'certs'),
+    zone: options.zone ?? 'local',
+    acme: options.acme,
   };
 }
 

@@ -62,6 +62,7 @@ export {
   formatServices,
   formatSteps,
   formatUptime,
+  routeMode,
   serviceJson,
   stepResult,
   table,

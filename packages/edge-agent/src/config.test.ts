@@ -18,17 +18,19 @@ afterAll(() => {
 });
 
 const dir = tempDir('edge-config-');
+const PROXY = 'proxy_socket = "/run/mc-proxy/admin.sock"';
 let n = 0;
 
 function load(...lines: string[]) {
   const file = join(dir, `edge-${n++}.toml`);
   const base = ['name = "svc"', 'address = "127.0.0.9"', 'listen = "127.0.0.9:7443"'];
-  writeFileSync(file, [...base, `state_dir = "${dir}"`, ...lines].join('\n'));
+  const proxy = lines.some((l) => l.startsWith('proxy_socket')) ? [] : [PROXY];
+  writeFileSync(file, [...base, `state_dir = "${dir}"`, ...proxy, ...lines].join('\n'));
   return loadEdgeConfig(file);
 }
 
 describe('loadEdgeConfig', () => {
-  it('applies the defaults', () => {
+  it('loadEdgeConfig applies the defaults', () => {
     expect(load()).toEqual({
       name: 'svc',
       address: '127.0.0.9',
@@ -38,10 +40,31 @@ describe('loadEdgeConfig', () => {
       pools: [],
       heartbeatIntervalMs: 10_000,
       logLevel: 'info',
+      proxySocket: '/run/mc-proxy/admin.sock',
+      certDir: join(dir, 'certs'),
+      zone: 'local',
+      allowedDomains: [],
+      overlayCidr: '100.64.0.0/10',
     });
   });
 
-  it('reads master, pools, interval and log level', () => {
+  it('loadEdgeConfig reads the edge route settings, domains compared lower-case without a trailing dot', () => {
+    const c = load(
+      'cert_dir = "/etc/mcp/certs"',
+      'zone = "test"',
+      'allowed_domains = ["Example.NET.", "other.org"]',
+      'overlay_cidr = "127.0.0.0/8"',
+    );
+
+    expect(c).toMatchObject({
+      certDir: '/etc/mcp/certs',
+      zone: 'test',
+      allowedDomains: ['example.net', 'other.org'],
+      overlayCidr: '127.0.0.0/8',
+    });
+  });
+
+  it('loadEdgeConfig reads master, pools, interval and log level', () => {
     const c = load(
       'master = "127.0.0.1:7000"',
       'pools = ["edge-eu"]',
@@ -60,9 +83,71 @@ describe('loadEdgeConfig', () => {
   it.each([
     { line: 'master = "nohost"', why: /master: must be host:port/ },
     { line: 'runtime_socket = "/run/podman/podman.sock"', why: /runtime_socket/ },
-    { line: 'heartbeat_interval_ms = 5', why: /heartbeat_interval_ms/ },
-  ])('refuses $line', ({ line, why }) => {
+    { line: 'heartbeat_interval_ms = 5', why: /heartbeat_interval_ms: must be at least 100/ },
+    { line: 'overlay_cidr = "100.64.0.0"', why: /overlay_cidr: must be a CIDR/ },
+    { line: 'overlay_cidr = "100.64.0.0/33"', why: /overlay_cidr: must be a CIDR/ },
+    { line: 'overlay_cidr = "tailnet"', why: /overlay_cidr: must be a CIDR/ },
+    { line: 'allowed_domains = ["*.example.net"]', why: /allowed_domains\.0: .* not a DNS name/ },
+    { line: 'allowed_domains = ["ok.net", "a..b"]', why: /allowed_domains\.1: .* not a DNS name/ },
+    { line: 'allowed_domains = "example.net"', why: /allowed_domains: must be a list/ },
+    { line: 'zone = "Local"', why: /zone: must be a lower-case DNS name/ },
+    { line: 'proxy_socket = ""', why: /proxy_socket: must be a non-empty string/ },
+    { line: 'pools = ["Edge EU"]', why: /pools\.0: must be a DNS label/ },
+  ])('loadEdgeConfig refuses $line, naming the file and the field', ({ line, why }) => {
     expect(() => load(line)).toThrow(ConfigError);
     expect(() => load(line)).toThrow(why);
+    expect(() => load(line)).toThrow(/failed to load edge agent config '.*edge-\d+\.toml'/);
+  });
+
+  it('loadEdgeConfig requires proxy_socket', () => {
+    const file = join(dir, 'no-proxy.toml');
+    writeFileSync(
+      file,
+      ['name = "svc"', 'address = "a"', 'listen = "a:1"', 'state_dir = "/x"'].join('\n'),
+    );
+
+    expect(() => loadEdgeConfig(file)).toThrow(/no-proxy\.toml': proxy_socket: is required/);
+  });
+});
+
+describe('loadEdgeConfig [acme]', () => {
+  it('loadEdgeConfig reads [acme] with its defaults', () => {
+    const c = load(
+      '[acme]',
+      'directory_url = "https://ca.test:14000/dir"',
+      'eab_kid = "k"',
+      'eab_hmac_key_file = "/etc/mcp/eab.key"',
+    );
+
+    expect(c.acme).toEqual({
+      directoryUrl: 'https://ca.test:14000/dir',
+      caFile: undefined,
+      eabKid: 'k',
+      eabHmacKeyFile: '/etc/mcp/eab.key',
+      email: undefined,
+      renewBeforeDays: 30,
+      checkIntervalMs: 3_600_000,
+    });
+    expect(load().acme).toBeUndefined();
+  });
+
+  it.each([
+    { lines: ['[acme]', 'email = "a@b.c"'], reason: 'acme.directory_url: is required' },
+    { lines: ['[acme]', 'directory_url = "ca"'], reason: 'acme.directory_url: must be a URL' },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'renew_before_days = 0'],
+      reason: 'acme.renew_before_days: must be above 0',
+    },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'eab_kid = "k"'],
+      reason: 'acme: eab_kid and eab_hmac_key_file go together',
+    },
+    {
+      lines: ['[acme]', 'directory_url = "https://ca/dir"', 'eab_key = "k"'],
+      reason: 'acme.eab_key: is not an edge agent setting',
+    },
+  ])('loadEdgeConfig refuses $reason', ({ lines, reason }) => {
+    expect(() => load(...lines)).toThrow(ConfigError);
+    expect(() => load(...lines)).toThrow(reason);
   });
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-const FORBIDDEN = ['dockerode', 'docker-modem', '@mcp/agent'];
+const FORBIDDEN = ['dockerode', 'docker-modem', '@mcp/agent', 'better-sqlite3'];
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 interface Manifest {

@@ -52,7 +52,13 @@ async function start(...lines: string[]): Promise<RunningEdgeAgent> {
   const dir = tempDir('edge-main-');
   const file = join(dir, 'edge.toml');
   const base = ['name = "svc"', 'address = "127.0.0.1"', 'listen = "127.0.0.1:0"'];
-  const more = [`state_dir = "${join(dir, 'state')}"`, 'log_level = "silent"', ...lines];
+  const more = [
+    `state_dir = "${join(dir, 'state')}"`,
+    // No proxy answers here: the edge serves and registers anyway, and warns at each re-sync.
+    `proxy_socket = "${join(dir, 'absent.sock')}"`,
+    'log_level = "silent"',
+    ...lines,
+  ];
   writeFileSync(file, [...base, ...more].join('\n'));
   const edge = await startEdgeAgent(file);
   cleanups.push(() => edge.close());
@@ -60,7 +66,7 @@ async function start(...lines: string[]): Promise<RunningEdgeAgent> {
 }
 
 describe('startEdgeAgent', () => {
-  it('registers with role edge and heartbeats with no containers and no services', async () => {
+  it('startEdgeAgent registers with role edge and heartbeats with no containers and no services', async () => {
     const master = await startMaster();
     const edge = await start(
       `master = "127.0.0.1:${master.port}"`,
@@ -76,7 +82,12 @@ describe('startEdgeAgent', () => {
       address: '127.0.0.1',
       agentAddress: `127.0.0.1:${edge.port}`,
       pools: ['edge-eu'],
-      rpcs: ['mcp.v1.AgentService/HealthCheck'],
+      rpcs: [
+        'mcp.v1.AgentService/HealthCheck',
+        'mcp.v1.AgentService/SetupEdgeRoute',
+        'mcp.v1.AgentService/RemoveEdgeRoute',
+        'mcp.v1.AgentService/ListEdgeRoutes',
+      ],
     });
     expect(['amd64', 'arm64']).toContain(info?.arch);
     expect(info?.capacity?.cpuMillis).toBeGreaterThan(0);
@@ -86,7 +97,7 @@ describe('startEdgeAgent', () => {
     expect(usage?.measuredAtMs).toBeGreaterThan(0);
   });
 
-  it('serves HealthCheck on the port it reports, and runs unregistered without a master', async () => {
+  it('startEdgeAgent serves HealthCheck on the port it reports, and runs unregistered without a master', async () => {
     const edge = await start();
     const channel = createChannel(`127.0.0.1:${edge.port}`);
     cleanups.push(() => channel.close());
@@ -96,7 +107,7 @@ describe('startEdgeAgent', () => {
     expect(health.runtimeOk).toBe(false);
   });
 
-  it('stops heartbeating once closed', async () => {
+  it('startEdgeAgent stops heartbeating once closed', async () => {
     const master = await startMaster();
     const edge = await start(`master = "127.0.0.1:${master.port}"`, 'heartbeat_interval_ms = 100');
     await expect.poll(() => master.heartbeats.length, { timeout: 2_000 }).toBeGreaterThan(0);

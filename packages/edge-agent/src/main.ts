@@ -1,13 +1,20 @@
-// mcp-edge-agent: load the config, serve AgentService (HealthCheck only), join the fleet with
-// role edge, and stop cleanly.
+// mcp-edge-agent: load the config and the stored routes, serve AgentService, keep the edge's
+// mc-proxy in line with the stored routes, join the fleet with role edge, and stop cleanly.
 import { mkdirSync } from 'node:fs';
 
+import { acmeCertificates, ProxyClient } from '@mcp/mcproxy';
 import { startMembership, type Membership } from '@mcp/membership';
 import { pino } from 'pino';
 
+import { systemResolve, type Resolve } from './backend.js';
 import { loadEdgeConfig } from './config.js';
 import { edgeNodeInfo, edgeUsage } from './fleet.js';
+import { Overlay } from './overlay.js';
+import { certificateRenewal } from './renew.js';
+import { startResync } from './resync.js';
+import { EdgeRoutes } from './routes.js';
 import { serveEdgeAgent } from './server.js';
+import { StateFile } from './state.js';
 import { edgeAgentVersion } from './version.js';
 
 /** Redacted wherever they appear in a log line. */
@@ -16,19 +23,52 @@ export const REDACT = ['token', '*.token', 'authorization', '*.authorization', '
 export interface RunningEdgeAgent {
   /** The port the gRPC server bound. */
   port: number;
-  /** Stops membership, then the server. */
+  /** Stops membership and the re-sync, then the server. */
   close(): Promise<void>;
 }
 
+/** Options for tests and embedders. */
+export interface EdgeAgentOptions {
+  /** How backend names resolve. Default the system resolver (node:dns lookup). */
+  resolve?: Resolve;
+}
+
 /** Starts an edge agent from a config file. */
-export async function startEdgeAgent(configFile: string): Promise<RunningEdgeAgent> {
+export async function startEdgeAgent(
+  configFile: string,
+  opts: EdgeAgentOptions = {},
+): Promise<RunningEdgeAgent> {
   const config = loadEdgeConfig(configFile);
   const log = pino({ level: config.logLevel, redact: REDACT, base: { node: config.name } });
   const version = edgeAgentVersion();
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
 
-  const { server, port } = await serveEdgeAgent(config.name, version, config.listen);
-  log.info({ listen: config.listen, port, version }, 'edge agent started');
+  // The stored routes, and the proxy they are applied to.
+  const proxy = new ProxyClient(config.proxySocket);
+  const routes = new EdgeRoutes(new StateFile(config.stateDir), proxy);
+  const certificates = config.acme && acmeCertificates(config.acme, config.certDir);
+  const rules = {
+    allowedDomains: config.allowedDomains,
+    certDir: config.certDir,
+    certificates,
+    overlay: new Overlay(config.overlayCidr),
+    internalZone: `svc.mcp.${config.zone}`,
+    resolve: opts.resolve ?? systemResolve,
+  };
+
+  const { server, port } = await serveEdgeAgent(config.name, version, config.listen, {
+    routes,
+    rules,
+    log,
+  });
+  log.info(
+    { listen: config.listen, port, version, routes: routes.list().length },
+    'edge agent started',
+  );
+  const renew =
+    certificates &&
+    certificateRenewal(routes, certificates, config.acme?.checkIntervalMs ?? 3_600_000, log);
+  const resync = startResync(routes, config.heartbeatIntervalMs, log, renew);
 
   // Join the fleet once serving, so the master's first probe finds the agent answering.
   let membership: Membership | undefined;
@@ -48,7 +88,9 @@ export async function startEdgeAgent(configFile: string): Promise<RunningEdgeAge
     port,
     async close() {
       await membership?.stop();
+      await resync.stop();
       await server.shutdown();
+      proxy.close();
       log.info('edge agent stopped');
     },
   };

@@ -1,13 +1,21 @@
 // The gRPC face of the edge agent: AgentService, of which an edge node implements HealthCheck
-// only. Every other RPC is refused with FAILED_PRECONDITION naming the node, so a caller that
-// reached the edge by mistake learns why instead of getting a bare UNIMPLEMENTED.
+// and the three edge route RPCs. Every other RPC is refused with FAILED_PRECONDITION naming the
+// node, so a caller that reached the edge by mistake learns why instead of a bare UNIMPLEMENTED.
 import { AgentServiceDefinition, type AgentServiceImplementation } from '@mcp/proto';
 import { createServer, ServerError, Status, type Server } from 'nice-grpc';
 
+import { edgeRouteRpcs, type EdgeRouteRpcs } from './route-rpcs.js';
+
 const methods = AgentServiceDefinition.methods;
+const qualified = (m: { name: string }) => `${AgentServiceDefinition.fullName}/${m.name}`;
 
 /** Fully qualified names of the RPCs the edge agent implements, reported by HealthCheck. */
-export const EDGE_RPCS = [`${AgentServiceDefinition.fullName}/${methods.healthCheck.name}`];
+export const EDGE_RPCS = [
+  methods.healthCheck,
+  methods.setupEdgeRoute,
+  methods.removeEdgeRoute,
+  methods.listEdgeRoutes,
+].map(qualified);
 
 /** What the edge answers to an AgentService RPC it does not serve. */
 export function notOnEdge(node: string, method: string): ServerError {
@@ -17,7 +25,12 @@ export function notOnEdge(node: string, method: string): ServerError {
   );
 }
 
-export function edgeAgentService(node: string, version: string): AgentServiceImplementation {
+/** AgentService as the edge serves it; `routes` answers the edge route RPCs. */
+export function edgeAgentService(
+  node: string,
+  version: string,
+  routes: EdgeRouteRpcs,
+): AgentServiceImplementation {
   const refuse = (method: string) => async (): Promise<never> => {
     throw notOnEdge(node, method);
   };
@@ -32,6 +45,10 @@ export function edgeAgentService(node: string, version: string): AgentServiceImp
     logs: () => {
       throw notOnEdge(node, methods.logs.name);
     },
+    listRoutes: refuse(methods.listRoutes.name),
+    addRoute: refuse(methods.addRoute.name),
+    removeRoute: refuse(methods.removeRoute.name),
+    ...edgeRouteRpcs(routes),
     healthCheck: async () => ({
       node,
       version,
@@ -48,9 +65,10 @@ export async function serveEdgeAgent(
   node: string,
   version: string,
   listen: string,
+  routes: EdgeRouteRpcs,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer();
-  server.add(AgentServiceDefinition, edgeAgentService(node, version));
+  server.add(AgentServiceDefinition, edgeAgentService(node, version, routes));
   const port = await server.listen(listen);
   return { server, port };
 }

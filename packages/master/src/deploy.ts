@@ -14,9 +14,12 @@ import type { Logger } from 'pino';
 
 import type { Agents } from './agents.js';
 import type { Clock } from './clock.js';
+import type { DnsRecords } from './dns.js';
+import type { EdgeRoutes } from './edge.js';
 import { NodeUnhealthyError } from './errors.js';
 import type { Locator } from './locate.js';
 import { placementDetail, specTargetText } from './placement-text.js';
+import { publicRoutes, type PublicRoute } from './public-routes.js';
 import type { NodeRegistry } from './registry.js';
 import { fleetSnapshot } from './snapshot.js';
 
@@ -38,6 +41,12 @@ export interface DeployContext {
   clock: Clock;
   /** A node silent for this long gets no placements (3 heartbeat intervals). */
   staleAfterMs: number;
+  /** The edge nodes' routes. */
+  edge: EdgeRoutes;
+  /** Domains public hostnames may be under. */
+  allowedDomains: readonly string[];
+  /** The service names in MCNS; undefined without `[mcns]` (no DNS step). */
+  dns?: DnsRecords;
   log: Logger;
 }
 
@@ -52,6 +61,8 @@ export async function deployService(
   spec: ServiceSpec,
   dryRun: boolean,
 ): Promise<DeployOutcome> {
+  const wanted = publicRoutes(spec, ctx.allowedDomains);
+  await ctx.edge.checkOwners(spec.name, wanted);
   const { nodes: running } = await ctx.locator.find(spec.name);
   const isPool = targetIsPool(ctx.registry, spec);
   const stay = running.find((node) => satisfies(ctx.registry, spec.node, isPool, node));
@@ -66,7 +77,7 @@ export async function deployService(
     const detail = `runs on '${stay}', which satisfies the target (${target}): redeploy in place`;
     const placed = step('placement', stay, detail);
     if (dryRun) return { steps: [placed], node: stay };
-    return run(ctx, spec, stay, running, placed, undefined);
+    return run(ctx, { spec, node: stay, running, wanted }, placed, undefined);
   }
 
   // Place: the scheduler chooses from the registry's snapshot, and the choice is counted in the
@@ -77,14 +88,20 @@ export async function deployService(
   const from = running.length > 0 ? `moving from ${running.map((n) => `'${n}'`).join(', ')}: ` : '';
   const placed = step('placement', node, from + placementDetail(placement));
   if (dryRun) return { steps: [placed], node, placement };
-  return run(ctx, spec, node, running, placed, placement);
+  return run(ctx, { spec, node, running, wanted }, placed, placement);
+}
+
+/** One deploy decided: where it goes, where it ran, and its public routes. */
+interface Decided {
+  spec: ServiceSpec;
+  node: string;
+  running: readonly string[];
+  wanted: readonly PublicRoute[];
 }
 
 async function run(
   ctx: DeployContext,
-  spec: ServiceSpec,
-  node: string,
-  running: readonly string[],
+  { spec, node, running, wanted }: Decided,
   placed: Step,
   placement: PlacementResult | undefined,
 ): Promise<DeployOutcome> {
@@ -115,8 +132,30 @@ async function run(
   }
   ctx.registry.settle(node, spec.name);
 
-  // Leave the nodes the service moved from, now that it runs on the new one.
-  for (const old of moves) steps.push(await leave(ctx, spec.name, old, node, log));
+  // The edges point at the new node before the old one stops serving: the switch is the only
+  // moment a public request can fail. An inactive service keeps no edge routes.
+  const edge = !spec.active
+    ? await ctx.edge.withdraw(spec.name)
+    : out.service
+      ? await ctx.edge.expose(out.service, wanted)
+      : [];
+  steps.push(...edge);
+  const edgeFailed = edge.some((s) => s.status === StepStatus.STEP_STATUS_FAILED);
+
+  // The service's name follows it before the old node is left, like the edges. A failure is a
+  // failed step: the deploy stands, and deploying again converges.
+  if (ctx.dns) steps.push(await ctx.dns.register(spec.name, node));
+
+  // Leave the nodes the service moved from, now that it runs on the new one; not while an edge
+  // may still point at them.
+  for (const old of moves) {
+    if (edgeFailed && wanted.length > 0) {
+      const kept = `kept on '${old}': an edge route may still point there; deploy again`;
+      steps.push({ ...step('undeploy', old, kept), status: StepStatus.STEP_STATUS_SKIPPED });
+      continue;
+    }
+    steps.push(await leave(ctx, spec.name, old, node, log));
+  }
   return { steps, service: out.service, node, placement };
 }
 

@@ -176,6 +176,35 @@ export class AgentVersionSkewError extends Error {
   }
 }
 
+/** A route added by hand to an edge named a certificate: the edge picks its own. */
+export class EdgeCertificateFlagError extends Error {
+  readonly code = 'EDGE_CERTIFICATE_FLAG';
+  constructor(readonly node: string) {
+    super(
+      `failed to add a route to edge node '${node}': route.tls_cert_path: an edge node ` +
+        'terminates TLS with its own certificate for the public name; give no certificate',
+    );
+    this.name = 'EdgeCertificateFlagError';
+  }
+}
+
+/** A deploy asked for a public hostname another service holds on an edge. */
+export class PublicHostnameTakenError extends Error {
+  readonly code = 'PUBLIC_HOSTNAME_TAKEN';
+  constructor(
+    readonly service: string,
+    readonly hostname: string,
+    readonly owner: string,
+    readonly edge: string,
+  ) {
+    super(
+      `failed to deploy service '${service}': public hostname '${hostname}' belongs to service ` +
+        `'${owner}' on edge node '${edge}'; undeploy '${owner}' or change the hostname`,
+    );
+    this.name = 'PublicHostnameTakenError';
+  }
+}
+
 /** Status codes of the master's and the scheduler's errors, by `code`. */
 const STATUS_OF: Readonly<Record<string, Status>> = {
   UNKNOWN_NODE: Status.NOT_FOUND,
@@ -188,6 +217,9 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   UNKNOWN_TARGET: Status.FAILED_PRECONDITION,
   NO_FEASIBLE_NODE: Status.FAILED_PRECONDITION,
   MASTER_STARTING: Status.UNAVAILABLE,
+  EDGE_CERTIFICATE_FLAG: Status.INVALID_ARGUMENT,
+  PUBLIC_HOSTNAME_TAKEN: Status.FAILED_PRECONDITION,
+  NO_MCNS: Status.FAILED_PRECONDITION,
   AGENT_VERSION_SKEW: Status.FAILED_PRECONDITION,
 };
 
@@ -221,5 +253,14 @@ export class MasterStartingError extends Error {
         `within one heartbeat interval; deploy again in ${Math.ceil(waitMs / 1000)} s`,
     );
     this.name = 'MasterStartingError';
+  }
+}
+
+/** DNS records were asked for, and the master's config has no `[mcns]`. */
+export class NoMcnsError extends Error {
+  readonly code = 'NO_MCNS';
+  constructor() {
+    super('failed to list DNS records: no MCNS configured (master config [mcns])');
+    this.name = 'NoMcnsError';
   }
 }

@@ -12,13 +12,18 @@ export interface FleetServiceOptions {
   /** Heartbeat interval told to agents, in milliseconds. */
   intervalMs: number;
   log: Logger;
+  /**
+   * Called after a node registered and after each heartbeat of a known node (synchronously, on
+   * the hot path: keep it cheap, e.g. a map lookup; slow work goes to the background).
+   */
+  onNode?: (node: string, registered: boolean) => void;
 }
 
 export function fleetService(
   registry: NodeRegistry,
   options: FleetServiceOptions,
 ): FleetServiceImplementation {
-  const { intervalMs, log } = options;
+  const { intervalMs, log, onNode } = options;
 
   return {
     register(req) {
@@ -35,6 +40,7 @@ export function fleetService(
         else if (previous.agentAddress !== info.agentAddress) {
           log.info({ ...fields, previousAgentAddress: previous.agentAddress }, 'node moved');
         } else log.info(fields, 'node registered again');
+        onNode?.(info.name, true);
         return Promise.resolve({ heartbeatIntervalMs: intervalMs });
       } catch (err) {
         return Promise.reject(toServerError(err));
@@ -53,6 +59,7 @@ export function fleetService(
         if (before === NodeHealth.NODE_HEALTH_UNHEALTHY) {
           log.info({ node }, 'node healthy again');
         }
+        onNode?.(node, false);
         return Promise.resolve({ registerAgain: false, heartbeatIntervalMs: intervalMs });
       } catch (err) {
         return Promise.reject(toServerError(err));

@@ -8,10 +8,14 @@ import { Agents } from './agents.js';
 import { NodeCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadMasterConfig, type MasterConfig } from './config.js';
+import { DnsRecords } from './dns.js';
+import { EdgeRoutes } from './edge.js';
 import { HealthMonitor } from './health.js';
 import { Locator } from './locate.js';
 import { Master } from './master.js';
+import { McnsClient } from './mcns.js';
 import { NodeRegistry } from './registry.js';
+import { ProxyRoutes } from './routes.js';
 import { serveMaster } from './server.js';
 
 /** Redacted wherever they appear in a log line. */
@@ -74,6 +78,16 @@ export async function runMaster(
   const agents = new Agents(registry);
   const locator = new Locator(registry, agents, config.probeTimeoutMs);
   const { probeTimeoutMs } = config;
+  const edge = new EdgeRoutes(registry, agents, log);
+  const dns =
+    config.mcns &&
+    new DnsRecords(
+      new McnsClient({ url: config.mcns.url, token: config.mcns.token }),
+      config.mcns.zone,
+      registry,
+      log,
+    );
+  const readyAtMs = clock.now() + (options.startupGraceMs ?? Math.ceil(intervalMs * 1.1));
   const master = new Master({
     registry,
     agents,
@@ -81,9 +95,13 @@ export async function runMaster(
     clock,
     staleAfterMs,
     probeTimeoutMs,
-    readyAtMs: clock.now() + (options.startupGraceMs ?? Math.ceil(intervalMs * 1.1)),
+    readyAtMs,
+    edge,
+    allowedDomains: config.allowedDomains,
+    dns,
     log,
   });
+  const routes = new ProxyRoutes(registry, agents, edge);
   const monitor = new HealthMonitor(registry, agents, {
     intervalMs,
     probeTimeoutMs,
@@ -91,15 +109,30 @@ export async function runMaster(
     log,
     tickMs: options.healthTickMs,
   });
-  const { server, port } = await serveMaster(master, registry, { intervalMs, log }, config.listen);
+  const { server, port } = await serveMaster(
+    { master, routes, registry },
+    {
+      intervalMs,
+      log,
+      onNode:
+        dns && ((node, registered) => (registered ? dns.nodeRegistered(node) : dns.nodeSeen(node))),
+    },
+    config.listen,
+  );
   monitor.start();
+  const driftCheck = setTimeout(() => void reportDrift(master, log), readyAtMs - clock.now());
+  driftCheck.unref();
 
   // Probe every cached node at once rather than wait for heartbeats.
   const rebuilt = monitor.probeAll(
     cached.map((n) => n.info.name),
     true,
   );
-  log.info({ listen: config.listen, port, cached: cached.length, intervalMs }, 'master started');
+  const mcns = config.mcns && { url: config.mcns.url, zone: config.mcns.zone };
+  log.info(
+    { listen: config.listen, port, cached: cached.length, intervalMs, mcns },
+    'master started',
+  );
 
   return {
     master,
@@ -108,6 +141,7 @@ export async function runMaster(
     port,
     rebuilt,
     async close() {
+      clearTimeout(driftCheck);
       monitor.close();
       await server.shutdown();
       agents.close();
@@ -115,4 +149,24 @@ export async function runMaster(
       log.info('master stopped');
     },
   };
+}
+
+/**
+ * Once the nodes have reported after a start, compares the edges' routes with where services
+ * run and logs every drift (read-only: `mcp edge list` shows the same; nothing is repaired).
+ */
+async function reportDrift(master: Master, log: Logger): Promise<void> {
+  try {
+    const { routes, errors } = await master.edgeRoutes();
+    for (const r of routes.filter((x) => x.drift)) {
+      log.warn({ edge: r.edge, hostname: r.route?.hostname, drift: r.drift }, 'edge route drift');
+    }
+    for (const e of errors) log.warn({ node: e.node, err: e.error }, 'drift not checked');
+    log.info(
+      { routes: routes.length, drifted: routes.filter((x) => x.drift).length },
+      'edge checked',
+    );
+  } catch (err) {
+    log.warn({ err }, 'edge routes not checked after start');
+  }
 }

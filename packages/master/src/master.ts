@@ -3,9 +3,11 @@
 import {
   NodeHealth,
   StepStatus,
+  type DnsRecord,
   type LogChunk,
   type NodeError,
   type NodeStatus,
+  type EdgeRouteStatus,
   type ServiceSpec,
   type ServiceStatus,
   type Step,
@@ -17,9 +19,13 @@ import type { Logger } from 'pino';
 import { agentRpc, type AgentClient, type Agents } from './agents.js';
 import type { Clock } from './clock.js';
 import { deployService, type DeployOutcome } from './deploy.js';
+import type { DnsRecords } from './dns.js';
+import type { EdgeRoutes } from './edge.js';
+import { edgeKey, publicRoutes, publicRoutesOf } from './public-routes.js';
 import {
   agentCallError,
   MasterStartingError,
+  NoMcnsError,
   ServiceNotFoundError,
   ServiceUnreachableError,
   UnknownNodeError,
@@ -50,6 +56,12 @@ export interface MasterContext {
   probeTimeoutMs: number;
   /** Until then, just after start, nodes may not have reported: deploys are refused. */
   readyAtMs: number;
+  /** The edge nodes' routes. */
+  edge: EdgeRoutes;
+  /** Domains public hostnames may be under. Default none: public routes are refused. */
+  allowedDomains: readonly string[];
+  /** The service and node names in MCNS; undefined without `[mcns]`. */
+  dns?: DnsRecords;
   log: Logger;
 }
 
@@ -63,7 +75,13 @@ export class Master {
     validateServiceSpec(spec);
     const wait = this.ctx.readyAtMs - this.ctx.clock.now();
     if (!dryRun && wait > 0) throw new MasterStartingError(spec.name, wait);
-    return this.lock.acquire(spec.name, () => deployService(this.ctx, spec, dryRun));
+    // Two services asking for one public hostname at once: one waits, then is refused.
+    const hostnames = publicRoutes(spec, this.ctx.allowedDomains).map(
+      (r) => `public ${edgeKey(r.listenerPort, r.hostname)}`,
+    );
+    return this.lock.acquire([spec.name, ...hostnames], () =>
+      deployService(this.ctx, spec, dryRun),
+    );
   }
 
   stop(name: string): Promise<MasterOutcome> {
@@ -79,14 +97,21 @@ export class Master {
   }
 
   /**
-   * Removes a service from every node that runs it. A node that last reported it and does not
-   * answer now gets a failed step (the service stays there); when no node answers, nothing is
-   * done and ServiceUnreachableError names them.
+   * Removes a service from every node that runs it, then its edge routes, then its DNS name. A
+   * node that last reported it and does not answer now gets a failed step (the service stays
+   * there); when no node answers, nothing is done and ServiceUnreachableError names them. A
+   * service that runs nowhere but still has edge routes or a DNS name loses those.
    */
   undeploy(name: string): Promise<MasterOutcome> {
     return this.lock.acquire(name, async () => {
       const { nodes, silent, unknown } = await this.ctx.locator.find(name);
-      if (nodes.length === 0) throw new ServiceNotFoundError(name, unknown);
+      if (nodes.length === 0) {
+        const edge = await this.ctx.edge.withdraw(name);
+        const dns = await this.ctx.dns?.unregister(name, true);
+        const steps = dns ? [...edge, dns] : edge;
+        if (steps.length === 0) throw new ServiceNotFoundError(name, unknown);
+        return { steps, node: '' };
+      }
       if (silent.length === nodes.length) {
         throw new ServiceUnreachableError(name, 'undeploy', silent);
       }
@@ -108,6 +133,9 @@ export class Master {
         this.ctx.registry.settle(node, name);
         steps.push(...out.steps);
       }
+      steps.push(...(await this.ctx.edge.withdraw(name)));
+      const dns = await this.ctx.dns?.unregister(name);
+      if (dns) steps.push(dns);
       return { steps, node: nodes.join(',') };
     });
   }
@@ -145,12 +173,44 @@ export class Master {
     return { services, errors };
   }
 
-  async status(name: string): Promise<ServiceStatus> {
+  /** One service as its node reports it, with its edge routes checked against it. */
+  async status(name: string): Promise<{
+    service: ServiceStatus;
+    edgeRoutes: EdgeRouteStatus[];
+    edgeErrors: NodeError[];
+  }> {
     const node = await this.locate(name, 'get the status of');
     const out = await this.ctx.agents.call(node, 'Status', (c) => c.status({ service: name }));
     const found = out.services[0];
     if (!found) throw new ServiceNotFoundError(name);
-    return found;
+    const edge = await this.ctx.edge.list([found], []);
+    const edgeRoutes = edge.routes.filter((r) => r.route?.service === name);
+    return { service: found, edgeRoutes, edgeErrors: edge.errors };
+  }
+
+  /** Every edge node's routes, each checked against where its service runs now. */
+  async edgeRoutes(): Promise<{ routes: EdgeRouteStatus[]; errors: NodeError[] }> {
+    const { services, errors } = await this.list('');
+    const edge = await this.ctx.edge.list(services, errors);
+    return { routes: edge.routes, errors: [...edge.errors, ...errors] };
+  }
+
+  /**
+   * The records the master manages in MCNS (of `zone` only, when given); MCNS not answering is
+   * `error`. NoMcnsError without `[mcns]`.
+   */
+  async dnsRecords(zone: string): Promise<{ records: DnsRecord[]; error: string }> {
+    const dns = this.ctx.dns;
+    if (!dns) throw new NoMcnsError();
+    if (zone && zone.toLowerCase().replace(/\.$/, '') !== dns.zone)
+      return { records: [], error: '' };
+    try {
+      const records = await dns.list();
+      records.sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value));
+      return { records, error: '' };
+    } catch (err) {
+      return { records: [], error: (err as Error).message };
+    }
   }
 
   async *logs(
@@ -194,7 +254,17 @@ export class Master {
       const node = await this.locate(name, method.toLowerCase());
       this.ctx.log.info({ service: name, node }, `${method.toLowerCase()} requested`);
       const out = await this.ctx.agents.call(node, method, fn);
-      return { steps: out.steps, service: out.service, node };
+
+      // A stopped service keeps no edge routes (public requests would find nothing); a started
+      // one gets them back, pointing where its node now serves it.
+      const failed = out.steps.some((s) => s.status === StepStatus.STEP_STATUS_FAILED);
+      let edge: Step[] = [];
+      if (method === 'Stop') edge = await this.ctx.edge.withdraw(name);
+      else if (out.service && !failed) {
+        const wanted = publicRoutesOf(out.service, this.ctx.allowedDomains);
+        edge = await this.ctx.edge.expose(out.service, wanted);
+      }
+      return { steps: [...out.steps, ...edge], service: out.service, node };
     });
   }
 }

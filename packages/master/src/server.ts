@@ -13,6 +13,7 @@ import { toServerError } from './errors.js';
 import { fleetService, type FleetServiceOptions } from './fleet-service.js';
 import type { Master, MasterOutcome } from './master.js';
 import type { NodeRegistry } from './registry.js';
+import type { ProxyRoutes } from './routes.js';
 
 function requireName(value: string, field = 'service'): string {
   if (!DNS_LABEL.test(value)) {
@@ -33,7 +34,14 @@ function pack(o: MasterOutcome) {
   return { steps: o.steps, service: o.service };
 }
 
-export function masterService(master: Master): MasterServiceImplementation {
+function requireNode(value: string): string {
+  if (!DNS_LABEL.test(value)) {
+    throw new ServerError(Status.INVALID_ARGUMENT, `node: '${value}' is not a node name`);
+  }
+  return value;
+}
+
+export function masterService(master: Master, routes: ProxyRoutes): MasterServiceImplementation {
   return {
     deploy: (req) =>
       guard(async () => {
@@ -48,9 +56,24 @@ export function masterService(master: Master): MasterServiceImplementation {
       guard(async () => ({ steps: (await master.undeploy(requireName(req.service))).steps })),
     listServices: (req) => guard(() => master.list(req.node)),
     status: (req) =>
-      guard(async () => ({ service: await master.status(requireName(req.service)) })),
+      guard(async () => {
+        const out = await master.status(requireName(req.service));
+        return { service: out.service, edgeRoutes: out.edgeRoutes, edgeErrors: out.edgeErrors };
+      }),
     logs: (req, ctx) => logs(master, req, ctx),
     listNodes: () => guard(() => Promise.resolve({ nodes: master.nodeStatuses() })),
+    listEdgeRoutes: () => guard(() => master.edgeRoutes()),
+    listRoutes: (req) => guard(() => routes.list(req.node && requireNode(req.node))),
+    addRoute: (req) =>
+      guard(async () => {
+        if (!req.route) throw new ServerError(Status.INVALID_ARGUMENT, 'route: required');
+        return { changed: await routes.add(requireNode(req.node), req.route) };
+      }),
+    listDnsRecords: (req) => guard(() => master.dnsRecords(req.zone)),
+    removeRoute: (req) =>
+      guard(async () => ({
+        removed: await routes.remove(requireNode(req.node), req.listenerPort, req.hostname),
+      })),
   };
 }
 
@@ -70,8 +93,7 @@ async function* logs(
 
 /** Serves both services; resolves with the port bound (useful with port 0). */
 export async function serveMaster(
-  master: Master,
-  registry: NodeRegistry,
+  parts: { master: Master; routes: ProxyRoutes; registry: NodeRegistry },
   fleet: FleetServiceOptions,
   listen: string,
 ): Promise<{ server: Server; port: number }> {
@@ -79,8 +101,8 @@ export async function serveMaster(
   // reach the old generation; at 500 heartbeats a second that made the full collections whose
   // pauses set the heartbeat p99. Nothing here reads channelz.
   const server = createServer({ 'grpc.enable_channelz': 0 });
-  server.add(MasterServiceDefinition, masterService(master));
-  server.add(FleetServiceDefinition, fleetService(registry, fleet));
+  server.add(MasterServiceDefinition, masterService(parts.master, parts.routes));
+  server.add(FleetServiceDefinition, fleetService(parts.registry, fleet));
   const port = await server.listen(listen);
   return { server, port };
 }

@@ -13,6 +13,7 @@ describe('@mcp/proto', () => {
     for (const file of readdirSync(GEN).filter((f) => f.endsWith('.ts'))) {
       expect(index).toContain(`./gen/mcp/v1/${file.replace(/\.ts$/, '.js')}`);
     }
+    expect(index).toContain(`./gen/mcproxy/v1/admin.js`);
   });
 
   it('exports a nice-grpc definition for every service of the contract', () => {
@@ -25,6 +26,7 @@ describe('@mcp/proto', () => {
       'mcp.v1.FleetService',
       'mcp.v1.MasterService',
     ]);
+    expect(proto.mcproxy.ProxyAdminServiceDefinition.fullName).toBe('mcproxy.v1.ProxyAdminService');
   });
 
   it('a service definition round-trips through the wire format and JSON', () => {

@@ -18,7 +18,8 @@ export type SchedulerErrorCode =
   | 'NOT_ADMITTED'
   | 'INVALID_PORT_REQUEST'
   | 'PORT_RANGE_EXHAUSTED'
-  | 'DUPLICATE_ROUTE';
+  | 'DUPLICATE_ROUTE'
+  | 'INVALID_PUBLIC_HOSTNAME';
 
 /** Base of the scheduler's errors. */
 export abstract class SchedulerError extends Error {
@@ -169,6 +170,19 @@ export class DuplicateRouteError extends SchedulerError {
     this.name = 'DuplicateRouteError';
     this.listenerPort = route.listenerPort;
     this.hostname = route.hostname;
+  }
+}
+
+/** A public hostname an edge route may not carry; `reason` says why. */
+export class PublicHostnameError extends SchedulerError {
+  readonly code = 'INVALID_PUBLIC_HOSTNAME';
+
+  constructor(
+    readonly hostname: string,
+    readonly reason: string,
+  ) {
+    super(`failed to accept public hostname '${hostname}': ${reason}`);
+    this.name = 'PublicHostnameError';
   }
 }
 

@@ -11,11 +11,13 @@ export {
   NoFeasibleNodeError,
   NotAdmittedError,
   PortRangeExhaustedError,
+  PublicHostnameError,
   SchedulerError,
   UnknownNodeError,
   UnknownTargetError,
   type SchedulerErrorCode,
 } from './errors.js';
+export { checkPublicHostname } from './hostnames.js';
 export { DEFAULT_STALE_AFTER_MS, normalizeArch } from './placement/node-view.js';
 export { assertPlaced, place, placeEach, type PlaceOptions } from './placement/place.js';
 export { withPlacement } from './placement/snapshot.js';

@@ -92,3 +92,15 @@ export class TeardownError extends Error {
     this.name = 'TeardownError';
   }
 }
+
+/** A Unix socket would live at a path longer than Linux allows (107 bytes). */
+export class SocketPathTooLongError extends Error {
+  readonly code = 'SOCKET_PATH_TOO_LONG';
+  constructor(
+    readonly what: string,
+    readonly socketPath: string,
+  ) {
+    super(`failed to start ${what}: socket path '${socketPath}' is longer than 107 bytes`);
+    this.name = 'SocketPathTooLongError';
+  }
+}

@@ -4,6 +4,7 @@ export {
   CommandFailedError,
   LoopbackExhaustedError,
   ServiceExitedError,
+  SocketPathTooLongError,
   SpawnFailedError,
   TeardownError,
   ToolMissingError,
@@ -29,4 +30,13 @@ export { waitFor, waitForTcp } from './wait.js';
 export type { WaitOptions } from './wait.js';
 export * from './fleet/index.js';
 export { createTestNetwork, OVERLAY_RANGE, type NetnsHost, type TestNetwork } from './netns.js';
+export { CA_TOOLS, certificateStem, createTestCa } from './ca.js';
+export type { CertificateFiles, IssueOptions, TestCa } from './ca.js';
+export { MC_PROXY_BIN, startMcProxy } from './mcproxy/start.js';
+export type { McProxy, McProxyOptions } from './mcproxy/start.js';
+export { PEBBLE_TOOLS, startPebble } from './pebble.js';
+export type { ExternalAccountBinding, Pebble, PebbleOptions } from './pebble.js';
+export { freeUdpPort, MCNS_BIN, startMcns } from './mcns/start.js';
+export type { Mcns, McnsOptions } from './mcns/start.js';
+export type { McnsRecord } from './mcns/records.js';
 export { startSshd, type Sshd, type SshdOptions } from './sshd.js';

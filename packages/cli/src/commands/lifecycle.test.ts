@@ -1,5 +1,5 @@
 // stop, start, restart, undeploy and status: one service, real CLI, real gRPC server.
-import { ServiceStatus, StepStatus, StopResponse } from '@mcp/proto';
+import { EdgeRouteStatus, RouteMode, ServiceStatus, StepStatus, StopResponse } from '@mcp/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeHome, runCli, type CliHome } from '../test-support/cli.js';
@@ -65,6 +65,42 @@ describe('mcp status', () => {
     expect(ServiceStatus.fromJSON(JSON.parse(json.stdout.toString()))).toEqual(
       master.state.services.get('web'),
     );
+  });
+});
+
+describe('mcp status with edge routes', () => {
+  it('mcp status shows the edge routes of the service with their drift, --json too', async () => {
+    master.state.edgeRoutes = [
+      {
+        edge: 'svc',
+        drift: 'points at rift (127.0.0.2:20001); service runs on orion (127.0.0.3:20000)',
+        route: {
+          hostname: 'web.example.net',
+          listenerPort: 443,
+          backend: '127.0.0.2:20001',
+          mode: RouteMode.ROUTE_MODE_L7,
+          backendTls: false,
+          service: 'web',
+          node: 'rift',
+          tlsCertPath: '',
+          tlsKeyPath: '',
+          tlsNotAfterMs: 0,
+        },
+      },
+    ];
+
+    const text = await runCli(home, ['status', 'web']);
+    const json = await runCli(home, ['status', 'web', '--json']);
+    master.state.edgeRoutes = [];
+
+    expect(text.code).toBe(0);
+    expect(text.stdout.toString()).toMatch(
+      /^svc\s+web\.example\.net\s+443\s+127\.0\.0\.2:20001\s+drift: points at rift .* runs on orion/m,
+    );
+    const parsed = JSON.parse(json.stdout.toString()) as { edgeRoutes: unknown[] };
+    expect(parsed.edgeRoutes.map((r) => EdgeRouteStatus.fromJSON(r).drift)).toEqual([
+      'points at rift (127.0.0.2:20001); service runs on orion (127.0.0.3:20000)',
+    ]);
   });
 });
 

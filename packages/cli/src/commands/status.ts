@@ -1,5 +1,11 @@
 import { McpCommand, directFlag, directNodeFlag, jsonFlag, serviceArg } from '../lib/command.js';
-import { formatJson, formatNodeErrors, formatService, serviceJson } from '../lib/print.js';
+import {
+  formatEdgeSection,
+  formatJson,
+  formatNodeErrors,
+  formatService,
+  serviceJson,
+} from '../lib/print.js';
 
 export default class Status extends McpCommand {
   static override summary = 'Show one service in detail: containers, versions and routes.';
@@ -20,10 +26,16 @@ export default class Status extends McpCommand {
 
     const { services, errors } = await target.service(args.service);
     const [service, ...copies] = services;
+    const edge = service ? await target.edgeRoutes(args.service) : undefined;
 
-    if (flags.json) this.log(formatJson(serviceJson(service, errors)));
-    else if (service) this.log(formatService(service, Date.now()));
-    for (const line of formatNodeErrors(errors)) this.logToStderr(line);
+    if (flags.json) this.log(formatJson(serviceJson(service, errors, edge?.routes)));
+    else if (service) {
+      const edgeSection = edge?.routes.length ? `\n\n${formatEdgeSection(edge.routes)}` : '';
+      this.log(formatService(service, Date.now()) + edgeSection);
+    }
+    for (const line of formatNodeErrors([...errors, ...(edge?.errors ?? [])])) {
+      this.logToStderr(line);
+    }
     for (const c of copies) {
       this.logToStderr(`Warning: service '${c.name}' is also on node '${c.node}' (see mcp ps)`);
     }

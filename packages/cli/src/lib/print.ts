@@ -1,6 +1,7 @@
 // What the commands print for people. Every function takes the proto message the master sent
 // (and the clock as an input), so `--json` of the same message carries the same data.
 import {
+  EdgeRouteStatus,
   NodeError,
   RouteMode,
   ServiceStatus,
@@ -182,10 +183,29 @@ export function formatNodeErrors(errors: NodeError[]): string[] {
  * `mcp status --json`: the ServiceStatus as proto JSON, with the nodes that did not answer as
  * `errors` (NodeError JSON) when there are any. Readers of a plain ServiceStatus still can.
  */
-export function serviceJson(service: ServiceStatus | undefined, errors: NodeError[]): unknown {
+export function serviceJson(
+  service: ServiceStatus | undefined,
+  errors: NodeError[],
+  edgeRoutes: EdgeRouteStatus[] = [],
+): unknown {
   const json = (service ? ServiceStatus.toJSON(service) : {}) as Record<string, unknown>;
   if (errors.length > 0) json.errors = errors.map((e) => NodeError.toJSON(e));
+  if (edgeRoutes.length > 0) json.edgeRoutes = edgeRoutes.map((r) => EdgeRouteStatus.toJSON(r));
   return json;
+}
+
+/** `mcp status`: the service's routes on the edge nodes, each ok or what drifted. */
+export function formatEdgeSection(routes: EdgeRouteStatus[]): string {
+  return table(
+    ['EDGE', 'HOSTNAME', 'LISTENER', 'BACKEND', 'STATE'],
+    routes.map(({ edge, route, drift }) => [
+      edge,
+      route?.hostname || NONE,
+      route?.listenerPort ? String(route.listenerPort) : NONE,
+      route?.backend || NONE,
+      drift ? `drift: ${drift}` : 'ok',
+    ]),
+  );
 }
 
 /** A message as indented JSON, from its generated `toJSON`. */
@@ -193,7 +213,8 @@ export function formatJson(json: unknown): string {
   return JSON.stringify(json, null, 2);
 }
 
-function routeMode(mode: RouteMode): string {
+/** A route mode as operators write it: l4, l7, or - when unset. */
+export function routeMode(mode: RouteMode): string {
   if (mode === RouteMode.ROUTE_MODE_L4) return 'l4';
   if (mode === RouteMode.ROUTE_MODE_L7) return 'l7';
   return NONE;

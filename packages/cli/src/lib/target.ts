@@ -2,9 +2,11 @@
 // in the master's message types, so a command prints (and `--json` shows) the same either way.
 import type {
   DeployResponse,
+  EdgeRouteStatus,
   ListServicesResponse,
   LogsRequest,
   LogsResponse,
+  NodeError,
   RestartResponse,
   ServiceSpec,
   ServiceStatus,
@@ -34,6 +36,11 @@ export interface ServiceTarget {
   services(node: string): Promise<ListServicesResponse>;
   /** Every copy of one service (normally one), and the nodes that did not answer. */
   service(name: string): Promise<ListServicesResponse>;
+  /**
+   * A found service's routes on the edge nodes, with drift, and the edges that did not answer
+   * (master only: undefined with --direct, where no edge is known).
+   */
+  edgeRoutes(name: string): Promise<{ routes: EdgeRouteStatus[]; errors: NodeError[] } | undefined>;
   /** The containers' output; ends when `signal` aborts. */
   logs(request: LogsRequest, signal: AbortSignal): AsyncIterable<LogsResponse>;
   /**
@@ -58,6 +65,10 @@ export function masterTarget(master: MasterClient): ServiceTarget {
     service: async (name) => {
       const { services, errors } = await master.listServices({ node: '' });
       return { services: services.filter((s) => s.name === name), errors };
+    },
+    edgeRoutes: async (name) => {
+      const res = await master.status({ service: name });
+      return { routes: res.edgeRoutes, errors: res.edgeErrors };
     },
     logs: (request, signal) => master.logs(request, { signal }),
     missing: async (name, silent) => {
@@ -111,6 +122,7 @@ export function agentTarget(node: string, agent: AgentClient): ServiceTarget {
       const { services } = await agent.status({ service: name });
       return listed(services.filter((s) => s.name === name));
     },
+    edgeRoutes: () => Promise.resolve(undefined),
     logs: (request, signal) => agent.logs(request, { signal }),
     missing: (name) => Promise.resolve(new ServiceNotFoundError(name, node, [])),
   };

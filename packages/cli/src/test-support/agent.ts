@@ -58,6 +58,14 @@ function implementation(state: FakeAgentState): AgentServiceImplementation {
     stop: async ({ service }) => lifecycle(service, 'stop'),
     start: async ({ service }) => lifecycle(service, 'start'),
     restart: async ({ service }) => lifecycle(service, 'restart'),
+    listRoutes: async () => ({ routes: [] }),
+    addRoute: async () => ({ changed: true }),
+    removeRoute: async () => ({ removed: false }),
+    setupEdgeRoute: async () => {
+      throw new ServerError(Status.FAILED_PRECONDITION, `node '${node}' is not an edge node`);
+    },
+    removeEdgeRoute: async () => ({ removed: false }),
+    listEdgeRoutes: async () => ({ routes: [] }),
     undeploy: async ({ service }) => {
       const { steps } = lifecycle(service, 'undeploy');
       state.services.delete(service);

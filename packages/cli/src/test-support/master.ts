@@ -7,7 +7,10 @@ import {
   LogStream,
   MasterServiceDefinition,
   StepStatus,
+  type DnsRecord,
+  type EdgeRouteStatus,
   type LogChunk,
+  type NodeRoutes,
   type MasterServiceImplementation,
   type NodeError,
   type NodeStatus,
@@ -50,6 +53,15 @@ export interface FakeMasterState {
   nodes: NodeStatus[];
   /** Every message a Deploy was refused with, in order. */
   refusals: string[];
+  /** What ListEdgeRoutes (and Status, for its service) reports. */
+  edgeRoutes: EdgeRouteStatus[];
+  /** The route tables ListRoutes reports; AddRoute and RemoveRoute change them. */
+  routes: NodeRoutes[];
+  /** What ListDnsRecords reports (filtered by the request's zone), and its `error`. */
+  dnsRecords: DnsRecord[];
+  dnsError: string;
+  /** Every ListDnsRecordsRequest zone received. */
+  dnsZones: string[];
 }
 
 export interface FakeMaster {
@@ -95,6 +107,8 @@ export function statusOf(spec: ServiceSpec): ServiceStatus {
         mode: r.mode,
         hostname: r.hostname,
         public: r.public,
+        proxyHostname: r.hostname,
+        tlsNotAfterMs: 0,
       })),
     })),
   };
@@ -136,6 +150,35 @@ function implementation(state: FakeMasterState) {
       state.services.delete(req.service);
       return { steps };
     },
+    listDnsRecords: async (req) => {
+      state.dnsZones.push(req.zone);
+      const records = state.dnsRecords.filter((r) => !req.zone || r.zone === req.zone);
+      return { records, error: state.dnsError };
+    },
+    listEdgeRoutes: async () => ({ routes: state.edgeRoutes, errors: state.nodeErrors }),
+    listRoutes: async (req) => ({
+      nodes: state.routes.filter((n) => !req.node || n.node === req.node),
+      errors: state.nodeErrors,
+    }),
+    addRoute: async ({ node, route }) => {
+      const table = state.routes.find((n) => n.node === node);
+      if (!table || !route) throw new ServerError(Status.NOT_FOUND, `no node named '${node}'`);
+      const same = (r: typeof route) =>
+        r.listenerPort === route.listenerPort && r.hostname === route.hostname;
+      const old = table.routes.find(same);
+      table.routes = [...table.routes.filter((r) => !same(r)), route];
+      return { changed: JSON.stringify(old) !== JSON.stringify(route) };
+    },
+    removeRoute: async ({ node, listenerPort, hostname }) => {
+      const table = state.routes.find((n) => n.node === node);
+      const before = table?.routes.length ?? 0;
+      if (table) {
+        table.routes = table.routes.filter(
+          (r) => r.listenerPort !== listenerPort || r.hostname !== hostname,
+        );
+      }
+      return { removed: (table?.routes.length ?? 0) < before };
+    },
     listServices: async (req) => {
       state.listedNodes.push(req.node);
       if (state.listError) throw state.listError;
@@ -144,7 +187,8 @@ function implementation(state: FakeMasterState) {
     },
     status: async (req) => {
       if (state.statusError) throw state.statusError;
-      return { service: find(req.service) };
+      const edgeRoutes = state.edgeRoutes.filter((r) => r.route?.service === req.service);
+      return { service: find(req.service), edgeRoutes, edgeErrors: [] };
     },
     listNodes: async () => ({ nodes: seenAt(state.nodes, Date.now()) }),
     logs: async function* (req, ctx) {
@@ -195,6 +239,14 @@ export async function startFakeMaster(): Promise<FakeMaster> {
     listedNodes: [],
     nodes: testNodes(),
     refusals: [],
+    edgeRoutes: [],
+    routes: [
+      { node: 'rift', routes: [] },
+      { node: 'svc', routes: [] },
+    ],
+    dnsRecords: [],
+    dnsError: '',
+    dnsZones: [],
   };
 
   const server = createServer();

@@ -7,6 +7,7 @@ import {
   NodeRole,
   StepStatus,
   type AgentServiceImplementation,
+  type EdgeRoute,
   type HeartbeatResponse,
   type NodeInfo,
   type NodeUsage,
@@ -40,6 +41,10 @@ export interface FakeAgentOptions {
   deployDelayMs?: number;
   /** Where calls are recorded as `<node>:<method>:<service>`, shared between agents. */
   events?: string[];
+  /** First host port given to a service's routes (one per route, in order). Default 20000. */
+  portBase?: number;
+  /** The node's own (overlay) address it reports, `NodeInfo.address`. Default 127.0.0.1. */
+  address?: string;
 }
 
 export class FakeAgent {
@@ -96,7 +101,7 @@ export class FakeAgent {
     return {
       name: this.name,
       roles: this.options.roles ?? [NodeRole.NODE_ROLE_COMPUTE],
-      address: '127.0.0.1',
+      address: this.options.address ?? '127.0.0.1',
       agentAddress: this.address,
       arch: this.options.arch ?? 'amd64',
       os: 'debian',
@@ -147,6 +152,9 @@ export class FakeAgent {
     }
   }
 
+  /** Edge routes an edge fake holds, by `<listener port> <hostname>`. */
+  readonly edgeRoutes = new Map<string, EdgeRoute>();
+
   private capacity(): Resources {
     const c = this.options.capacity ?? {};
     return {
@@ -157,7 +165,28 @@ export class FakeAgent {
   }
 
   private status(spec: ServiceSpec): ServiceStatus {
-    return { name: spec.name, node: this.name, active: true, components: [], deployedAtMs: 0 };
+    let port = this.options.portBase ?? 20000;
+    const components = spec.components.map((c) => ({
+      name: c.name,
+      image: c.image,
+      version: '',
+      containerId: `${this.name}-${c.name}`,
+      state: 'running',
+      restartCount: 0,
+      startedAtMs: 0,
+      ports: c.routes.map((r) => ({
+        route: r.name,
+        hostIp: '127.0.0.1',
+        hostPort: port++,
+        listenerPort: r.port,
+        mode: r.mode,
+        hostname: r.hostname,
+        public: r.public,
+        proxyHostname: r.hostname,
+        tlsNotAfterMs: 0,
+      })),
+    }));
+    return { name: spec.name, node: this.name, active: true, components, deployedAtMs: 0 };
   }
 
   private find(service: string): ServiceSpec {
@@ -229,6 +258,23 @@ export class FakeAgent {
       logs: async function* () {
         return;
       },
+      listRoutes: async () => ({ routes: [] }),
+      addRoute: async () => ({ changed: true }),
+      removeRoute: async () => ({ removed: false }),
+      setupEdgeRoute: async (req) => {
+        const route = req.route;
+        if (!route || !this.edge) throw new ServerError(Status.FAILED_PRECONDITION, 'no');
+        record('setupEdgeRoute', `${route.hostname}=${route.backend}`);
+        const key = `${route.listenerPort} ${route.hostname}`;
+        const change = this.edgeRoutes.has(key) ? 'updated' : 'added';
+        this.edgeRoutes.set(key, route);
+        return { route, change };
+      },
+      removeEdgeRoute: async (req) => {
+        record('removeEdgeRoute', req.hostname);
+        return { removed: this.edgeRoutes.delete(`${req.listenerPort} ${req.hostname}`) };
+      },
+      listEdgeRoutes: async () => ({ routes: [...this.edgeRoutes.values()] }),
     };
   }
 }

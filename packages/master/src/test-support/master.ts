@@ -13,6 +13,7 @@ import { createChannel, createClient, type Channel } from 'nice-grpc';
 import { pino, type Logger } from 'pino';
 
 import type { Clock } from '../clock.js';
+import type { McnsConfig } from '../config.js';
 import { runMaster, type RunningMaster } from '../main.js';
 import { testDir } from './tmp.js';
 
@@ -51,6 +52,10 @@ export interface TestMasterOptions {
   healthTickMs?: number;
   /** Default 0: tests deploy at once. */
   startupGraceMs?: number;
+  /** Default `['example.net']`. */
+  allowedDomains?: string[];
+  /** Default none: no DNS step. */
+  mcns?: McnsConfig;
 }
 
 export interface TestMaster {
@@ -71,6 +76,8 @@ export async function startTestMaster(options: TestMasterOptions = {}): Promise<
       logLevel: 'silent',
       heartbeatIntervalMs: options.intervalMs ?? 10_000,
       probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+      allowedDomains: options.allowedDomains ?? ['example.net'],
+      mcns: options.mcns,
     },
     {
       clock: options.clock,

@@ -10,6 +10,7 @@ import {
 
 import { imageReferenceProblem, splitImage } from './image.js';
 import { formatCpu, formatSize, MAX_CPU_MILLIS, MAX_SIZE_BYTES } from './quantity.js';
+import { checkRouteCollisions } from './route-collisions.js';
 
 /** One broken rule: the field path and why. */
 export interface RuleViolation {
@@ -60,6 +61,7 @@ export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
     seen.add(c.name);
     out.push(...checkComponent(spec.name, c, at));
   });
+  out.push(...checkRouteCollisions(spec));
   return out;
 }
 

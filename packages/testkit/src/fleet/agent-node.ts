@@ -9,8 +9,10 @@ import { allocateLoopbackAddress, freePort } from '../net.js';
 import type { NetnsHost, TestNetwork } from '../netns.js';
 import { startPodman, type Podman } from '../podman.js';
 import type { SpawnedProcess } from '../process.js';
+import type { McProxy } from '../mcproxy/start.js';
 import { PROGRAMS } from './paths.js';
 import { program } from './program.js';
+import { startNodeProxy, type FleetProxyContext } from './proxy-node.js';
 
 /** How one compute node of a fleet is made. */
 export interface FleetNodeOptions {
@@ -39,6 +41,10 @@ export interface FleetAgent {
   /** The directory that stands for `/srv` on this node. */
   readonly srvRoot: string;
   readonly podman: Podman;
+  /** The node's mc-proxy; undefined for a node in a namespace (the stand-in runs outside). */
+  readonly proxy: McProxy | undefined;
+  /** Where the node's route certificates are. */
+  readonly certDir: string;
   /** The node's namespace, when it has one: `cut()` and `restore()` its link. */
   readonly host: NetnsHost | undefined;
   /** The running agent process, undefined while stopped. */
@@ -58,6 +64,7 @@ export interface AgentContext {
   master: string;
   heartbeatIntervalMs: number;
   network: TestNetwork | undefined;
+  proxies: FleetProxyContext;
 }
 
 export async function startFleetAgent(
@@ -79,6 +86,9 @@ export async function startFleetAgent(
     insecureRegistries: [ctx.registry],
     ...(host ? { netns: host.netns } : {}),
   });
+  // Only a node on a loopback address gets a proxy: the stand-in cannot bind inside a namespace.
+  const px = host ? undefined : await startNodeProxy(ctx.proxies, home, address, 'compute');
+  const certDir = px?.certDir ?? join(home, 'certs');
   const configFile = join(home, 'agent.toml');
   writeFileSync(
     configFile,
@@ -97,6 +107,9 @@ export async function startFleetAgent(
       ...(opts.arch ? { arch: opts.arch } : {}),
       ...(opts.capacity ? { capacity: opts.capacity } : {}),
       ports: { min: 20000, max: 20999 },
+      zone: ctx.proxies.zone,
+      cert_dir: certDir,
+      ...(px ? { proxy_socket: px.proxy.socketPath } : {}),
     }),
   );
 
@@ -115,6 +128,8 @@ export async function startFleetAgent(
     stateDir,
     srvRoot,
     podman,
+    proxy: px?.proxy,
+    certDir,
     host,
     get process() {
       return run.process;

@@ -41,8 +41,13 @@ export async function runDemo(): Promise<void> {
     components?: { ports?: { hostIp?: string; hostPort?: number }[] }[];
   };
   const port = service.components?.[0]?.ports?.[0];
-  console.log('\nThe example service answers:');
+  const internal = `hello.svc.mcp.${fleet.zone}`;
+  console.log("\nThe example service answers, on its host port and through rift's mc-proxy:");
   console.log(`  curl http://${port?.hostIp}:${port?.hostPort}/index.html`);
+  console.log(
+    `  curl --cacert ${fleet.ca.certPath} --resolve ${internal}:443:${rift.address} ` +
+      `https://${internal}/index.html`,
+  );
   console.log('\nTry the CLI against this fleet (definitions live in ' + fleet.servicesDir + '):');
   console.log(`  alias mcp='${mcp}'`);
   console.log('  mcp ps; mcp status hello; mcp logs hello; mcp restart hello; mcp undeploy hello');

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { stringify } from 'smol-toml';
 
 import { allocateLoopbackAddress, freePort } from '../net.js';
+import type { McProxy } from '../mcproxy/start.js';
 import type { SpawnedProcess } from '../process.js';
 import type { AgentContext } from './agent-node.js';
 import { PROGRAMS } from './paths.js';
 import { program } from './program.js';
+import { startNodeProxy } from './proxy-node.js';
 
 export interface FleetEdge {
   readonly name: string;
@@ -16,6 +18,10 @@ export interface FleetEdge {
   readonly listen: string;
   readonly configFile: string;
   readonly stateDir: string;
+  /** The edge's mc-proxy: the public listeners. */
+  readonly proxy: McProxy;
+  /** Where the edge's certificates for public names are. */
+  readonly certDir: string;
   readonly process: SpawnedProcess | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -28,6 +34,7 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
   const stateDir = join(home, 'state');
   const configFile = join(home, 'edge-agent.toml');
   mkdirSync(home, { recursive: true });
+  const { proxy, certDir } = await startNodeProxy(ctx.proxies, home, address, 'edge');
   writeFileSync(
     configFile,
     stringify({
@@ -38,6 +45,12 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
       state_dir: stateDir,
       log_level: 'debug',
       heartbeat_interval_ms: ctx.heartbeatIntervalMs,
+      proxy_socket: proxy.socketPath,
+      cert_dir: certDir,
+      zone: ctx.proxies.zone,
+      allowed_domains: [...ctx.proxies.allowedDomains],
+      // Test nodes live on loopback addresses, not in 100.64.0.0/10.
+      overlay_cidr: '127.0.0.0/8',
     }),
   );
 
@@ -53,6 +66,8 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
     listen: `${address}:${port}`,
     configFile,
     stateDir,
+    proxy,
+    certDir,
     get process() {
       return run.process;
     },

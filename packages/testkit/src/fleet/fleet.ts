@@ -9,6 +9,7 @@ import { MasterServiceDefinition } from '@mcp/proto';
 import { createChannel, createClient } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
+import { createTestCa, type TestCa } from '../ca.js';
 import { registerCleanup } from '../cleanup.js';
 import { buildTestImage } from '../image.js';
 import { allocateLoopbackAddress, freePort } from '../net.js';
@@ -33,6 +34,12 @@ export interface FleetOptions {
   probeTimeoutMs?: number;
   /** Directory that holds everything; created, and removed by stop(). Default: a new temp dir. */
   dir?: string;
+  /** The fleet's zone: internal names are `<service>.svc.mcp.<zone>`. Default `mcp.test`. */
+  zone?: string;
+  /** Public domains the master and the edges allow. Default `['example.net']`. */
+  allowedDomains?: string[];
+  /** Listener ports of every node's mc-proxy. Default `[443, 8443]`. */
+  listeners?: number[];
 }
 
 /** What one `mcp` command printed and how it exited. */
@@ -56,6 +63,10 @@ export interface FleetMaster {
 export interface Fleet {
   readonly dir: string;
   readonly registry: Registry;
+  /** The CA every proxy certificate of the fleet comes from: trust `ca.certPath`. */
+  readonly ca: TestCa;
+  /** The fleet's zone (`<service>.svc.mcp.<zone>`). */
+  readonly zone: string;
   /** References of the test image in the registry: tags v1 and v2. */
   readonly images: { v1: string; v2: string };
   readonly master: FleetMaster;
@@ -111,12 +122,17 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     });
     stops.push(() => registry.stop());
     const images = await pushTestImage(dir, registry);
+    const ca = await createTestCa(join(dir, 'ca'));
+    const zone = opts.zone ?? 'mcp.test';
+    const allowedDomains = opts.allowedDomains ?? ['example.net'];
+    const proxies = { ca, zone, allowedDomains, listeners: opts.listeners ?? [443, 8443] };
 
     const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1_000;
     const master = await startFleetMaster(dir, {
       host: network?.gateway,
       heartbeatIntervalMs,
       probeTimeoutMs: opts.probeTimeoutMs ?? 2_000,
+      allowedDomains,
     });
     stops.push(() => master.stop());
     // The master listens by now: its start-up grace began before this moment.
@@ -128,6 +144,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       master: master.listen,
       heartbeatIntervalMs,
       network,
+      proxies,
     };
     const agents: Record<string, FleetAgent> = {};
     for (const node of nodeOpts) {
@@ -135,13 +152,17 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       stops.push(async () => {
         await agent.stop();
         await agent.podman.stop();
+        await agent.proxy?.stop();
       });
       agents[node.name] = agent;
     }
     const edges: Record<string, FleetEdge> = {};
     for (const name of opts.edges ?? []) {
       const edge = await startFleetEdge(ctx, name);
-      stops.push(() => edge.stop());
+      stops.push(async () => {
+        await edge.stop();
+        await edge.proxy.stop();
+      });
       edges[name] = edge;
     }
 
@@ -165,6 +186,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     return {
       dir,
       registry,
+      ca,
+      zone,
       images,
       master,
       agents,
@@ -228,6 +251,7 @@ interface MasterOptions {
   host: string | undefined;
   heartbeatIntervalMs: number;
   probeTimeoutMs: number;
+  allowedDomains: readonly string[];
 }
 
 async function startFleetMaster(dir: string, opts: MasterOptions): Promise<FleetMaster> {
@@ -244,6 +268,7 @@ async function startFleetMaster(dir: string, opts: MasterOptions): Promise<Fleet
       log_level: 'debug',
       heartbeat_interval_ms: opts.heartbeatIntervalMs,
       probe_timeout_ms: opts.probeTimeoutMs,
+      allowed_domains: [...opts.allowedDomains],
     }),
   );
 

@@ -7,6 +7,15 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
+import {
+  AgentServiceListEdgeRoutesRequest,
+  AgentServiceListEdgeRoutesResponse,
+  RemoveEdgeRouteRequest,
+  RemoveEdgeRouteResponse,
+  SetupEdgeRouteRequest,
+  SetupEdgeRouteResponse,
+} from "./edge.js";
+import { RouteEntry } from "./scheduler.js";
 import { ServiceSpec } from "./service.js";
 import { LogChunk, ServiceStatus, Step } from "./status.js";
 
@@ -89,6 +98,32 @@ export interface HealthCheckResponse {
   containers: number;
   /** Fully qualified names of the RPCs this agent implements. */
   rpcs: string[];
+}
+
+export interface AgentServiceListRoutesRequest {
+}
+
+export interface AgentServiceListRoutesResponse {
+  /** Every route of the node's proxy, sorted by listener port, then hostname. */
+  routes: RouteEntry[];
+}
+
+export interface AgentServiceAddRouteRequest {
+  route: RouteEntry | undefined;
+}
+
+export interface AgentServiceAddRouteResponse {
+  /** False when an identical route was already there. */
+  changed: boolean;
+}
+
+export interface AgentServiceRemoveRouteRequest {
+  listenerPort: number;
+  hostname: string;
+}
+
+export interface AgentServiceRemoveRouteResponse {
+  removed: boolean;
 }
 
 function createBaseAgentServiceDeployRequest(): AgentServiceDeployRequest {
@@ -1376,6 +1411,419 @@ export const HealthCheckResponse: MessageFns<HealthCheckResponse> = {
   },
 };
 
+function createBaseAgentServiceListRoutesRequest(): AgentServiceListRoutesRequest {
+  return {};
+}
+
+export const AgentServiceListRoutesRequest: MessageFns<AgentServiceListRoutesRequest> = {
+  encode(_: AgentServiceListRoutesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentServiceListRoutesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentServiceListRoutesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): AgentServiceListRoutesRequest {
+    return {};
+  },
+
+  toJSON(_: AgentServiceListRoutesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<AgentServiceListRoutesRequest>): AgentServiceListRoutesRequest {
+    return AgentServiceListRoutesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<AgentServiceListRoutesRequest>): AgentServiceListRoutesRequest {
+    const message = createBaseAgentServiceListRoutesRequest();
+    return message;
+  },
+};
+
+function createBaseAgentServiceListRoutesResponse(): AgentServiceListRoutesResponse {
+  return { routes: [] };
+}
+
+export const AgentServiceListRoutesResponse: MessageFns<AgentServiceListRoutesResponse> = {
+  encode(message: AgentServiceListRoutesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.routes) {
+      RouteEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentServiceListRoutesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentServiceListRoutesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.routes.push(RouteEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentServiceListRoutesResponse {
+    return {
+      routes: globalThis.Array.isArray(object?.routes) ? object.routes.map((e: any) => RouteEntry.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: AgentServiceListRoutesResponse): unknown {
+    const obj: any = {};
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => RouteEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AgentServiceListRoutesResponse>): AgentServiceListRoutesResponse {
+    return AgentServiceListRoutesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AgentServiceListRoutesResponse>): AgentServiceListRoutesResponse {
+    const message = createBaseAgentServiceListRoutesResponse();
+    message.routes = object.routes?.map((e) => RouteEntry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAgentServiceAddRouteRequest(): AgentServiceAddRouteRequest {
+  return { route: undefined };
+}
+
+export const AgentServiceAddRouteRequest: MessageFns<AgentServiceAddRouteRequest> = {
+  encode(message: AgentServiceAddRouteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.route !== undefined) {
+      RouteEntry.encode(message.route, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentServiceAddRouteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentServiceAddRouteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.route = RouteEntry.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentServiceAddRouteRequest {
+    return { route: isSet(object.route) ? RouteEntry.fromJSON(object.route) : undefined };
+  },
+
+  toJSON(message: AgentServiceAddRouteRequest): unknown {
+    const obj: any = {};
+    if (message.route !== undefined) {
+      obj.route = RouteEntry.toJSON(message.route);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AgentServiceAddRouteRequest>): AgentServiceAddRouteRequest {
+    return AgentServiceAddRouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AgentServiceAddRouteRequest>): AgentServiceAddRouteRequest {
+    const message = createBaseAgentServiceAddRouteRequest();
+    message.route = (object.route !== undefined && object.route !== null)
+      ? RouteEntry.fromPartial(object.route)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAgentServiceAddRouteResponse(): AgentServiceAddRouteResponse {
+  return { changed: false };
+}
+
+export const AgentServiceAddRouteResponse: MessageFns<AgentServiceAddRouteResponse> = {
+  encode(message: AgentServiceAddRouteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.changed !== false) {
+      writer.uint32(8).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentServiceAddRouteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentServiceAddRouteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentServiceAddRouteResponse {
+    return { changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false };
+  },
+
+  toJSON(message: AgentServiceAddRouteResponse): unknown {
+    const obj: any = {};
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AgentServiceAddRouteResponse>): AgentServiceAddRouteResponse {
+    return AgentServiceAddRouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AgentServiceAddRouteResponse>): AgentServiceAddRouteResponse {
+    const message = createBaseAgentServiceAddRouteResponse();
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseAgentServiceRemoveRouteRequest(): AgentServiceRemoveRouteRequest {
+  return { listenerPort: 0, hostname: "" };
+}
+
+export const AgentServiceRemoveRouteRequest: MessageFns<AgentServiceRemoveRouteRequest> = {
+  encode(message: AgentServiceRemoveRouteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.listenerPort !== 0) {
+      writer.uint32(8).uint32(message.listenerPort);
+    }
+    if (message.hostname !== "") {
+      writer.uint32(18).string(message.hostname);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentServiceRemoveRouteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentServiceRemoveRouteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.listenerPort = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentServiceRemoveRouteRequest {
+    return {
+      listenerPort: isSet(object.listenerPort)
+        ? globalThis.Number(object.listenerPort)
+        : isSet(object.listener_port)
+        ? globalThis.Number(object.listener_port)
+        : 0,
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+    };
+  },
+
+  toJSON(message: AgentServiceRemoveRouteRequest): unknown {
+    const obj: any = {};
+    if (message.listenerPort !== 0) {
+      obj.listenerPort = Math.round(message.listenerPort);
+    }
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AgentServiceRemoveRouteRequest>): AgentServiceRemoveRouteRequest {
+    return AgentServiceRemoveRouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AgentServiceRemoveRouteRequest>): AgentServiceRemoveRouteRequest {
+    const message = createBaseAgentServiceRemoveRouteRequest();
+    message.listenerPort = object.listenerPort ?? 0;
+    message.hostname = object.hostname ?? "";
+    return message;
+  },
+};
+
+function createBaseAgentServiceRemoveRouteResponse(): AgentServiceRemoveRouteResponse {
+  return { removed: false };
+}
+
+export const AgentServiceRemoveRouteResponse: MessageFns<AgentServiceRemoveRouteResponse> = {
+  encode(message: AgentServiceRemoveRouteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentServiceRemoveRouteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentServiceRemoveRouteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentServiceRemoveRouteResponse {
+    return { removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false };
+  },
+
+  toJSON(message: AgentServiceRemoveRouteResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AgentServiceRemoveRouteResponse>): AgentServiceRemoveRouteResponse {
+    return AgentServiceRemoveRouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AgentServiceRemoveRouteResponse>): AgentServiceRemoveRouteResponse {
+    const message = createBaseAgentServiceRemoveRouteResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
 /** AgentService runs on every compute node; the master (and `mcp --direct`) calls it. */
 export type AgentServiceDefinition = typeof AgentServiceDefinition;
 export const AgentServiceDefinition = {
@@ -1449,6 +1897,56 @@ export const AgentServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** The routes of the node's own mc-proxy (compute nodes), for operator repairs. */
+    listRoutes: {
+      name: "ListRoutes",
+      requestType: AgentServiceListRoutesRequest as typeof AgentServiceListRoutesRequest,
+      requestStream: false,
+      responseType: AgentServiceListRoutesResponse as typeof AgentServiceListRoutesResponse,
+      responseStream: false,
+      options: {},
+    },
+    addRoute: {
+      name: "AddRoute",
+      requestType: AgentServiceAddRouteRequest as typeof AgentServiceAddRouteRequest,
+      requestStream: false,
+      responseType: AgentServiceAddRouteResponse as typeof AgentServiceAddRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    removeRoute: {
+      name: "RemoveRoute",
+      requestType: AgentServiceRemoveRouteRequest as typeof AgentServiceRemoveRouteRequest,
+      requestStream: false,
+      responseType: AgentServiceRemoveRouteResponse as typeof AgentServiceRemoveRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Edge nodes only: point a public hostname at the node that runs its service (an upsert). */
+    setupEdgeRoute: {
+      name: "SetupEdgeRoute",
+      requestType: SetupEdgeRouteRequest as typeof SetupEdgeRouteRequest,
+      requestStream: false,
+      responseType: SetupEdgeRouteResponse as typeof SetupEdgeRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    removeEdgeRoute: {
+      name: "RemoveEdgeRoute",
+      requestType: RemoveEdgeRouteRequest as typeof RemoveEdgeRouteRequest,
+      requestStream: false,
+      responseType: RemoveEdgeRouteResponse as typeof RemoveEdgeRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    listEdgeRoutes: {
+      name: "ListEdgeRoutes",
+      requestType: AgentServiceListEdgeRoutesRequest as typeof AgentServiceListEdgeRoutesRequest,
+      requestStream: false,
+      responseType: AgentServiceListEdgeRoutesResponse as typeof AgentServiceListEdgeRoutesResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1488,6 +1986,32 @@ export interface AgentServiceImplementation<CallContextExt = {}> {
     request: HealthCheckRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<HealthCheckResponse>>;
+  /** The routes of the node's own mc-proxy (compute nodes), for operator repairs. */
+  listRoutes(
+    request: AgentServiceListRoutesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<AgentServiceListRoutesResponse>>;
+  addRoute(
+    request: AgentServiceAddRouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<AgentServiceAddRouteResponse>>;
+  removeRoute(
+    request: AgentServiceRemoveRouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<AgentServiceRemoveRouteResponse>>;
+  /** Edge nodes only: point a public hostname at the node that runs its service (an upsert). */
+  setupEdgeRoute(
+    request: SetupEdgeRouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<SetupEdgeRouteResponse>>;
+  removeEdgeRoute(
+    request: RemoveEdgeRouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveEdgeRouteResponse>>;
+  listEdgeRoutes(
+    request: AgentServiceListEdgeRoutesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<AgentServiceListEdgeRoutesResponse>>;
 }
 
 export interface AgentServiceClient<CallOptionsExt = {}> {
@@ -1526,6 +2050,32 @@ export interface AgentServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<HealthCheckRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<HealthCheckResponse>;
+  /** The routes of the node's own mc-proxy (compute nodes), for operator repairs. */
+  listRoutes(
+    request: DeepPartial<AgentServiceListRoutesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<AgentServiceListRoutesResponse>;
+  addRoute(
+    request: DeepPartial<AgentServiceAddRouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<AgentServiceAddRouteResponse>;
+  removeRoute(
+    request: DeepPartial<AgentServiceRemoveRouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<AgentServiceRemoveRouteResponse>;
+  /** Edge nodes only: point a public hostname at the node that runs its service (an upsert). */
+  setupEdgeRoute(
+    request: DeepPartial<SetupEdgeRouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<SetupEdgeRouteResponse>;
+  removeEdgeRoute(
+    request: DeepPartial<RemoveEdgeRouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveEdgeRouteResponse>;
+  listEdgeRoutes(
+    request: DeepPartial<AgentServiceListEdgeRoutesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<AgentServiceListEdgeRoutesResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -7,8 +7,9 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
+import { EdgeRouteStatus } from "./edge.js";
 import { NodeStatus } from "./fleet.js";
-import { PlacementResult } from "./scheduler.js";
+import { PlacementResult, RouteEntry } from "./scheduler.js";
 import { ServiceSpec } from "./service.js";
 import { LogChunk, ServiceStatus, Step } from "./status.js";
 
@@ -88,7 +89,13 @@ export interface StatusRequest {
 }
 
 export interface StatusResponse {
-  service: ServiceStatus | undefined;
+  service:
+    | ServiceStatus
+    | undefined;
+  /** The service's routes on the edge nodes, with drift. */
+  edgeRoutes: EdgeRouteStatus[];
+  /** Edge nodes that did not answer. */
+  edgeErrors: NodeError[];
 }
 
 export interface LogsRequest {
@@ -107,6 +114,79 @@ export interface ListNodesRequest {
 
 export interface ListNodesResponse {
   nodes: NodeStatus[];
+}
+
+export interface ListEdgeRoutesRequest {
+}
+
+export interface ListEdgeRoutesResponse {
+  /** Sorted by edge, then listener port, then hostname. */
+  routes: EdgeRouteStatus[];
+  /** Edge nodes that did not answer. */
+  errors: NodeError[];
+}
+
+export interface ListRoutesRequest {
+  /** Only this node, when set. */
+  node: string;
+}
+
+/** NodeRoutes is the route table of one node's proxy. */
+export interface NodeRoutes {
+  node: string;
+  routes: RouteEntry[];
+}
+
+export interface ListRoutesResponse {
+  /** Sorted by node. */
+  nodes: NodeRoutes[];
+  errors: NodeError[];
+}
+
+export interface AddRouteRequest {
+  node: string;
+  route: RouteEntry | undefined;
+}
+
+export interface AddRouteResponse {
+  /** False when an identical route was already there. */
+  changed: boolean;
+}
+
+export interface RemoveRouteRequest {
+  node: string;
+  listenerPort: number;
+  hostname: string;
+}
+
+export interface RemoveRouteResponse {
+  /** False when the node had no such route. */
+  removed: boolean;
+}
+
+/** DnsRecord is one record the master manages in MCNS. */
+export interface DnsRecord {
+  zone: string;
+  /** Fully qualified, lower-case, no trailing dot. */
+  name: string;
+  /** A, for now. */
+  type: string;
+  value: string;
+  ttl: number;
+  /** What the record is for: "service <name>" or "node <name>". */
+  owner: string;
+}
+
+export interface ListDnsRecordsRequest {
+  /** Only this zone, when set. */
+  zone: string;
+}
+
+export interface ListDnsRecordsResponse {
+  /** Sorted by zone, then name. */
+  records: DnsRecord[];
+  /** Why MCNS could not be read, when it could not; the records are then empty. */
+  error: string;
 }
 
 function createBaseDeployRequest(): DeployRequest {
@@ -1224,13 +1304,19 @@ export const StatusRequest: MessageFns<StatusRequest> = {
 };
 
 function createBaseStatusResponse(): StatusResponse {
-  return { service: undefined };
+  return { service: undefined, edgeRoutes: [], edgeErrors: [] };
 }
 
 export const StatusResponse: MessageFns<StatusResponse> = {
   encode(message: StatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.service !== undefined) {
       ServiceStatus.encode(message.service, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.edgeRoutes) {
+      EdgeRouteStatus.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.edgeErrors) {
+      NodeError.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1256,6 +1342,22 @@ export const StatusResponse: MessageFns<StatusResponse> = {
             message.service = ServiceStatus.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.edgeRoutes.push(EdgeRouteStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.edgeErrors.push(NodeError.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1269,13 +1371,31 @@ export const StatusResponse: MessageFns<StatusResponse> = {
   },
 
   fromJSON(object: any): StatusResponse {
-    return { service: isSet(object.service) ? ServiceStatus.fromJSON(object.service) : undefined };
+    return {
+      service: isSet(object.service) ? ServiceStatus.fromJSON(object.service) : undefined,
+      edgeRoutes: globalThis.Array.isArray(object?.edgeRoutes)
+        ? object.edgeRoutes.map((e: any) => EdgeRouteStatus.fromJSON(e))
+        : globalThis.Array.isArray(object?.edge_routes)
+        ? object.edge_routes.map((e: any) => EdgeRouteStatus.fromJSON(e))
+        : [],
+      edgeErrors: globalThis.Array.isArray(object?.edgeErrors)
+        ? object.edgeErrors.map((e: any) => NodeError.fromJSON(e))
+        : globalThis.Array.isArray(object?.edge_errors)
+        ? object.edge_errors.map((e: any) => NodeError.fromJSON(e))
+        : [],
+    };
   },
 
   toJSON(message: StatusResponse): unknown {
     const obj: any = {};
     if (message.service !== undefined) {
       obj.service = ServiceStatus.toJSON(message.service);
+    }
+    if (message.edgeRoutes?.length) {
+      obj.edgeRoutes = message.edgeRoutes.map((e) => EdgeRouteStatus.toJSON(e));
+    }
+    if (message.edgeErrors?.length) {
+      obj.edgeErrors = message.edgeErrors.map((e) => NodeError.toJSON(e));
     }
     return obj;
   },
@@ -1288,6 +1408,8 @@ export const StatusResponse: MessageFns<StatusResponse> = {
     message.service = (object.service !== undefined && object.service !== null)
       ? ServiceStatus.fromPartial(object.service)
       : undefined;
+    message.edgeRoutes = object.edgeRoutes?.map((e) => EdgeRouteStatus.fromPartial(e)) || [];
+    message.edgeErrors = object.edgeErrors?.map((e) => NodeError.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1599,6 +1721,1009 @@ export const ListNodesResponse: MessageFns<ListNodesResponse> = {
   },
 };
 
+function createBaseListEdgeRoutesRequest(): ListEdgeRoutesRequest {
+  return {};
+}
+
+export const ListEdgeRoutesRequest: MessageFns<ListEdgeRoutesRequest> = {
+  encode(_: ListEdgeRoutesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEdgeRoutesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEdgeRoutesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListEdgeRoutesRequest {
+    return {};
+  },
+
+  toJSON(_: ListEdgeRoutesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEdgeRoutesRequest>): ListEdgeRoutesRequest {
+    return ListEdgeRoutesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListEdgeRoutesRequest>): ListEdgeRoutesRequest {
+    const message = createBaseListEdgeRoutesRequest();
+    return message;
+  },
+};
+
+function createBaseListEdgeRoutesResponse(): ListEdgeRoutesResponse {
+  return { routes: [], errors: [] };
+}
+
+export const ListEdgeRoutesResponse: MessageFns<ListEdgeRoutesResponse> = {
+  encode(message: ListEdgeRoutesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.routes) {
+      EdgeRouteStatus.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.errors) {
+      NodeError.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEdgeRoutesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEdgeRoutesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.routes.push(EdgeRouteStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errors.push(NodeError.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEdgeRoutesResponse {
+    return {
+      routes: globalThis.Array.isArray(object?.routes)
+        ? object.routes.map((e: any) => EdgeRouteStatus.fromJSON(e))
+        : [],
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => NodeError.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListEdgeRoutesResponse): unknown {
+    const obj: any = {};
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => EdgeRouteStatus.toJSON(e));
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => NodeError.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListEdgeRoutesResponse>): ListEdgeRoutesResponse {
+    return ListEdgeRoutesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEdgeRoutesResponse>): ListEdgeRoutesResponse {
+    const message = createBaseListEdgeRoutesResponse();
+    message.routes = object.routes?.map((e) => EdgeRouteStatus.fromPartial(e)) || [];
+    message.errors = object.errors?.map((e) => NodeError.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListRoutesRequest(): ListRoutesRequest {
+  return { node: "" };
+}
+
+export const ListRoutesRequest: MessageFns<ListRoutesRequest> = {
+  encode(message: ListRoutesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRoutesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRoutesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRoutesRequest {
+    return { node: isSet(object.node) ? globalThis.String(object.node) : "" };
+  },
+
+  toJSON(message: ListRoutesRequest): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListRoutesRequest>): ListRoutesRequest {
+    return ListRoutesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRoutesRequest>): ListRoutesRequest {
+    const message = createBaseListRoutesRequest();
+    message.node = object.node ?? "";
+    return message;
+  },
+};
+
+function createBaseNodeRoutes(): NodeRoutes {
+  return { node: "", routes: [] };
+}
+
+export const NodeRoutes: MessageFns<NodeRoutes> = {
+  encode(message: NodeRoutes, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    for (const v of message.routes) {
+      RouteEntry.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeRoutes {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeRoutes();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.routes.push(RouteEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeRoutes {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      routes: globalThis.Array.isArray(object?.routes) ? object.routes.map((e: any) => RouteEntry.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: NodeRoutes): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => RouteEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<NodeRoutes>): NodeRoutes {
+    return NodeRoutes.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NodeRoutes>): NodeRoutes {
+    const message = createBaseNodeRoutes();
+    message.node = object.node ?? "";
+    message.routes = object.routes?.map((e) => RouteEntry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListRoutesResponse(): ListRoutesResponse {
+  return { nodes: [], errors: [] };
+}
+
+export const ListRoutesResponse: MessageFns<ListRoutesResponse> = {
+  encode(message: ListRoutesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.nodes) {
+      NodeRoutes.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.errors) {
+      NodeError.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRoutesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRoutesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodes.push(NodeRoutes.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.errors.push(NodeError.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRoutesResponse {
+    return {
+      nodes: globalThis.Array.isArray(object?.nodes) ? object.nodes.map((e: any) => NodeRoutes.fromJSON(e)) : [],
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => NodeError.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListRoutesResponse): unknown {
+    const obj: any = {};
+    if (message.nodes?.length) {
+      obj.nodes = message.nodes.map((e) => NodeRoutes.toJSON(e));
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => NodeError.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListRoutesResponse>): ListRoutesResponse {
+    return ListRoutesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRoutesResponse>): ListRoutesResponse {
+    const message = createBaseListRoutesResponse();
+    message.nodes = object.nodes?.map((e) => NodeRoutes.fromPartial(e)) || [];
+    message.errors = object.errors?.map((e) => NodeError.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAddRouteRequest(): AddRouteRequest {
+  return { node: "", route: undefined };
+}
+
+export const AddRouteRequest: MessageFns<AddRouteRequest> = {
+  encode(message: AddRouteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.route !== undefined) {
+      RouteEntry.encode(message.route, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddRouteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddRouteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.route = RouteEntry.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddRouteRequest {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      route: isSet(object.route) ? RouteEntry.fromJSON(object.route) : undefined,
+    };
+  },
+
+  toJSON(message: AddRouteRequest): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.route !== undefined) {
+      obj.route = RouteEntry.toJSON(message.route);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddRouteRequest>): AddRouteRequest {
+    return AddRouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddRouteRequest>): AddRouteRequest {
+    const message = createBaseAddRouteRequest();
+    message.node = object.node ?? "";
+    message.route = (object.route !== undefined && object.route !== null)
+      ? RouteEntry.fromPartial(object.route)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAddRouteResponse(): AddRouteResponse {
+  return { changed: false };
+}
+
+export const AddRouteResponse: MessageFns<AddRouteResponse> = {
+  encode(message: AddRouteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.changed !== false) {
+      writer.uint32(8).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddRouteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddRouteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddRouteResponse {
+    return { changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false };
+  },
+
+  toJSON(message: AddRouteResponse): unknown {
+    const obj: any = {};
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AddRouteResponse>): AddRouteResponse {
+    return AddRouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AddRouteResponse>): AddRouteResponse {
+    const message = createBaseAddRouteResponse();
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
+function createBaseRemoveRouteRequest(): RemoveRouteRequest {
+  return { node: "", listenerPort: 0, hostname: "" };
+}
+
+export const RemoveRouteRequest: MessageFns<RemoveRouteRequest> = {
+  encode(message: RemoveRouteRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.listenerPort !== 0) {
+      writer.uint32(16).uint32(message.listenerPort);
+    }
+    if (message.hostname !== "") {
+      writer.uint32(26).string(message.hostname);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveRouteRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveRouteRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.listenerPort = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hostname = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveRouteRequest {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      listenerPort: isSet(object.listenerPort)
+        ? globalThis.Number(object.listenerPort)
+        : isSet(object.listener_port)
+        ? globalThis.Number(object.listener_port)
+        : 0,
+      hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
+    };
+  },
+
+  toJSON(message: RemoveRouteRequest): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.listenerPort !== 0) {
+      obj.listenerPort = Math.round(message.listenerPort);
+    }
+    if (message.hostname !== "") {
+      obj.hostname = message.hostname;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveRouteRequest>): RemoveRouteRequest {
+    return RemoveRouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveRouteRequest>): RemoveRouteRequest {
+    const message = createBaseRemoveRouteRequest();
+    message.node = object.node ?? "";
+    message.listenerPort = object.listenerPort ?? 0;
+    message.hostname = object.hostname ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveRouteResponse(): RemoveRouteResponse {
+  return { removed: false };
+}
+
+export const RemoveRouteResponse: MessageFns<RemoveRouteResponse> = {
+  encode(message: RemoveRouteResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removed !== false) {
+      writer.uint32(8).bool(message.removed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveRouteResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveRouteResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveRouteResponse {
+    return { removed: isSet(object.removed) ? globalThis.Boolean(object.removed) : false };
+  },
+
+  toJSON(message: RemoveRouteResponse): unknown {
+    const obj: any = {};
+    if (message.removed !== false) {
+      obj.removed = message.removed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RemoveRouteResponse>): RemoveRouteResponse {
+    return RemoveRouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RemoveRouteResponse>): RemoveRouteResponse {
+    const message = createBaseRemoveRouteResponse();
+    message.removed = object.removed ?? false;
+    return message;
+  },
+};
+
+function createBaseDnsRecord(): DnsRecord {
+  return { zone: "", name: "", type: "", value: "", ttl: 0, owner: "" };
+}
+
+export const DnsRecord: MessageFns<DnsRecord> = {
+  encode(message: DnsRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.zone !== "") {
+      writer.uint32(10).string(message.zone);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.value !== "") {
+      writer.uint32(34).string(message.value);
+    }
+    if (message.ttl !== 0) {
+      writer.uint32(40).uint32(message.ttl);
+    }
+    if (message.owner !== "") {
+      writer.uint32(50).string(message.owner);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DnsRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDnsRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.ttl = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DnsRecord {
+    return {
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      ttl: isSet(object.ttl) ? globalThis.Number(object.ttl) : 0,
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+    };
+  },
+
+  toJSON(message: DnsRecord): unknown {
+    const obj: any = {};
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.ttl !== 0) {
+      obj.ttl = Math.round(message.ttl);
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DnsRecord>): DnsRecord {
+    return DnsRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DnsRecord>): DnsRecord {
+    const message = createBaseDnsRecord();
+    message.zone = object.zone ?? "";
+    message.name = object.name ?? "";
+    message.type = object.type ?? "";
+    message.value = object.value ?? "";
+    message.ttl = object.ttl ?? 0;
+    message.owner = object.owner ?? "";
+    return message;
+  },
+};
+
+function createBaseListDnsRecordsRequest(): ListDnsRecordsRequest {
+  return { zone: "" };
+}
+
+export const ListDnsRecordsRequest: MessageFns<ListDnsRecordsRequest> = {
+  encode(message: ListDnsRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.zone !== "") {
+      writer.uint32(10).string(message.zone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDnsRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDnsRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDnsRecordsRequest {
+    return { zone: isSet(object.zone) ? globalThis.String(object.zone) : "" };
+  },
+
+  toJSON(message: ListDnsRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDnsRecordsRequest>): ListDnsRecordsRequest {
+    return ListDnsRecordsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDnsRecordsRequest>): ListDnsRecordsRequest {
+    const message = createBaseListDnsRecordsRequest();
+    message.zone = object.zone ?? "";
+    return message;
+  },
+};
+
+function createBaseListDnsRecordsResponse(): ListDnsRecordsResponse {
+  return { records: [], error: "" };
+}
+
+export const ListDnsRecordsResponse: MessageFns<ListDnsRecordsResponse> = {
+  encode(message: ListDnsRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      DnsRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDnsRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDnsRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(DnsRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDnsRecordsResponse {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => DnsRecord.fromJSON(e)) : [],
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: ListDnsRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => DnsRecord.toJSON(e));
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDnsRecordsResponse>): ListDnsRecordsResponse {
+    return ListDnsRecordsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDnsRecordsResponse>): ListDnsRecordsResponse {
+    const message = createBaseListDnsRecordsResponse();
+    message.records = object.records?.map((e) => DnsRecord.fromPartial(e)) || [];
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
 /** MasterService is what the CLI talks to. */
 export type MasterServiceDefinition = typeof MasterServiceDefinition;
 export const MasterServiceDefinition = {
@@ -1679,6 +2804,59 @@ export const MasterServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * ListEdgeRoutes reports every edge node's routes, each checked against where its service
+     * runs (drift is reported, never repaired).
+     */
+    listEdgeRoutes: {
+      name: "ListEdgeRoutes",
+      requestType: ListEdgeRoutesRequest as typeof ListEdgeRoutesRequest,
+      requestStream: false,
+      responseType: ListEdgeRoutesResponse as typeof ListEdgeRoutesResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** ListRoutes reports the proxy routes of every node, or of one. */
+    listRoutes: {
+      name: "ListRoutes",
+      requestType: ListRoutesRequest as typeof ListRoutesRequest,
+      requestStream: false,
+      responseType: ListRoutesResponse as typeof ListRoutesResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * AddRoute and RemoveRoute change one node's proxy routes by hand (operator repairs); on an
+     * edge node they go through the edge agent's checks.
+     */
+    addRoute: {
+      name: "AddRoute",
+      requestType: AddRouteRequest as typeof AddRouteRequest,
+      requestStream: false,
+      responseType: AddRouteResponse as typeof AddRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    removeRoute: {
+      name: "RemoveRoute",
+      requestType: RemoveRouteRequest as typeof RemoveRouteRequest,
+      requestStream: false,
+      responseType: RemoveRouteResponse as typeof RemoveRouteResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * ListDnsRecords reports the DNS records the master manages in MCNS: <service>.svc.mcp.<zone>
+     * for each deployed service and <node>.mcp.<zone> for each node.
+     */
+    listDnsRecords: {
+      name: "ListDnsRecords",
+      requestType: ListDnsRecordsRequest as typeof ListDnsRecordsRequest,
+      requestStream: false,
+      responseType: ListDnsRecordsResponse as typeof ListDnsRecordsResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1700,6 +2878,36 @@ export interface MasterServiceImplementation<CallContextExt = {}> {
   ): ServerStreamingMethodResult<DeepPartial<LogsResponse>>;
   /** ListNodes reports every node the master knows, with health and usage. */
   listNodes(request: ListNodesRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ListNodesResponse>>;
+  /**
+   * ListEdgeRoutes reports every edge node's routes, each checked against where its service
+   * runs (drift is reported, never repaired).
+   */
+  listEdgeRoutes(
+    request: ListEdgeRoutesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListEdgeRoutesResponse>>;
+  /** ListRoutes reports the proxy routes of every node, or of one. */
+  listRoutes(
+    request: ListRoutesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListRoutesResponse>>;
+  /**
+   * AddRoute and RemoveRoute change one node's proxy routes by hand (operator repairs); on an
+   * edge node they go through the edge agent's checks.
+   */
+  addRoute(request: AddRouteRequest, context: CallContext & CallContextExt): Promise<DeepPartial<AddRouteResponse>>;
+  removeRoute(
+    request: RemoveRouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RemoveRouteResponse>>;
+  /**
+   * ListDnsRecords reports the DNS records the master manages in MCNS: <service>.svc.mcp.<zone>
+   * for each deployed service and <node>.mcp.<zone> for each node.
+   */
+  listDnsRecords(
+    request: ListDnsRecordsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListDnsRecordsResponse>>;
 }
 
 export interface MasterServiceClient<CallOptionsExt = {}> {
@@ -1717,6 +2925,36 @@ export interface MasterServiceClient<CallOptionsExt = {}> {
   logs(request: DeepPartial<LogsRequest>, options?: CallOptions & CallOptionsExt): AsyncIterable<LogsResponse>;
   /** ListNodes reports every node the master knows, with health and usage. */
   listNodes(request: DeepPartial<ListNodesRequest>, options?: CallOptions & CallOptionsExt): Promise<ListNodesResponse>;
+  /**
+   * ListEdgeRoutes reports every edge node's routes, each checked against where its service
+   * runs (drift is reported, never repaired).
+   */
+  listEdgeRoutes(
+    request: DeepPartial<ListEdgeRoutesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListEdgeRoutesResponse>;
+  /** ListRoutes reports the proxy routes of every node, or of one. */
+  listRoutes(
+    request: DeepPartial<ListRoutesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListRoutesResponse>;
+  /**
+   * AddRoute and RemoveRoute change one node's proxy routes by hand (operator repairs); on an
+   * edge node they go through the edge agent's checks.
+   */
+  addRoute(request: DeepPartial<AddRouteRequest>, options?: CallOptions & CallOptionsExt): Promise<AddRouteResponse>;
+  removeRoute(
+    request: DeepPartial<RemoveRouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RemoveRouteResponse>;
+  /**
+   * ListDnsRecords reports the DNS records the master manages in MCNS: <service>.svc.mcp.<zone>
+   * for each deployed service and <node>.mcp.<zone> for each node.
+   */
+  listDnsRecords(
+    request: DeepPartial<ListDnsRecordsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListDnsRecordsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

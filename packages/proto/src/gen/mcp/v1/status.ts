@@ -132,8 +132,19 @@ export interface PortBinding {
   /** The proxy listener port of the route. */
   listenerPort: number;
   mode: RouteMode;
+  /** The route's hostname as the definition gives it; empty for the default. */
   hostname: string;
   public: boolean;
+  /**
+   * The hostname of the route on the node's own mc-proxy: the definition's, or the internal
+   * name <service>.svc.mcp.<zone> (always for a public route: its public name is the edge's).
+   */
+  proxyHostname: string;
+  /**
+   * L7: when the certificate the node's proxy serves for proxy_hostname expires, Unix
+   * milliseconds; 0 when unknown or not L7.
+   */
+  tlsNotAfterMs: number;
 }
 
 /** Step is one step of an operation (placement, pull, containers, ...), reported honestly. */
@@ -488,7 +499,17 @@ export const ComponentStatus: MessageFns<ComponentStatus> = {
 };
 
 function createBasePortBinding(): PortBinding {
-  return { route: "", hostIp: "", hostPort: 0, listenerPort: 0, mode: 0, hostname: "", public: false };
+  return {
+    route: "",
+    hostIp: "",
+    hostPort: 0,
+    listenerPort: 0,
+    mode: 0,
+    hostname: "",
+    public: false,
+    proxyHostname: "",
+    tlsNotAfterMs: 0,
+  };
 }
 
 export const PortBinding: MessageFns<PortBinding> = {
@@ -513,6 +534,12 @@ export const PortBinding: MessageFns<PortBinding> = {
     }
     if (message.public !== false) {
       writer.uint32(56).bool(message.public);
+    }
+    if (message.proxyHostname !== "") {
+      writer.uint32(66).string(message.proxyHostname);
+    }
+    if (message.tlsNotAfterMs !== 0) {
+      writer.uint32(72).int64(message.tlsNotAfterMs);
     }
     return writer;
   },
@@ -586,6 +613,22 @@ export const PortBinding: MessageFns<PortBinding> = {
             message.public = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.proxyHostname = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.tlsNotAfterMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -619,6 +662,16 @@ export const PortBinding: MessageFns<PortBinding> = {
       mode: isSet(object.mode) ? routeModeFromJSON(object.mode) : 0,
       hostname: isSet(object.hostname) ? globalThis.String(object.hostname) : "",
       public: isSet(object.public) ? globalThis.Boolean(object.public) : false,
+      proxyHostname: isSet(object.proxyHostname)
+        ? globalThis.String(object.proxyHostname)
+        : isSet(object.proxy_hostname)
+        ? globalThis.String(object.proxy_hostname)
+        : "",
+      tlsNotAfterMs: isSet(object.tlsNotAfterMs)
+        ? globalThis.Number(object.tlsNotAfterMs)
+        : isSet(object.tls_not_after_ms)
+        ? globalThis.Number(object.tls_not_after_ms)
+        : 0,
     };
   },
 
@@ -645,6 +698,12 @@ export const PortBinding: MessageFns<PortBinding> = {
     if (message.public !== false) {
       obj.public = message.public;
     }
+    if (message.proxyHostname !== "") {
+      obj.proxyHostname = message.proxyHostname;
+    }
+    if (message.tlsNotAfterMs !== 0) {
+      obj.tlsNotAfterMs = Math.round(message.tlsNotAfterMs);
+    }
     return obj;
   },
 
@@ -660,6 +719,8 @@ export const PortBinding: MessageFns<PortBinding> = {
     message.mode = object.mode ?? 0;
     message.hostname = object.hostname ?? "";
     message.public = object.public ?? false;
+    message.proxyHostname = object.proxyHostname ?? "";
+    message.tlsNotAfterMs = object.tlsNotAfterMs ?? 0;
     return message;
   },
 };

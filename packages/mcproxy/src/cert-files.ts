@@ -1,0 +1,56 @@
+// Certificate pairs on disk: written so a reader never sees half a file, and read for expiry.
+import { X509Certificate, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { CertificatePair } from './certificates.js';
+
+/** `<dir>/<hostname>.crt|.key`, the hostname lower-cased without a trailing dot. */
+export function certificatePaths(dir: string, hostname: string): CertificatePair {
+  const stem = normalHostname(hostname);
+  return { certPath: join(dir, `${stem}.crt`), keyPath: join(dir, `${stem}.key`) };
+}
+
+/** A hostname as files and routes name it: lower-case, no trailing dot. */
+export function normalHostname(hostname: string): string {
+  return hostname.toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * The expiry (ms since the epoch) of the first certificate in a PEM file, read with node's
+ * `X509Certificate`; undefined when the file is absent or holds no certificate.
+ */
+export function readNotAfter(certPath: string): number | undefined {
+  let pem: string;
+  try {
+    pem = readFileSync(certPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const ms = Date.parse(new X509Certificate(pem).validTo);
+    return Number.isNaN(ms) ? undefined : ms;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a pair: each file beside its target and renamed into place, the key (mode 0600)
+ * before the certificate, so a reader that notices the new certificate finds its key.
+ */
+export async function writePair(pair: CertificatePair, certPem: string, keyPem: string) {
+  const suffix = `.${randomBytes(4).toString('hex')}.tmp`;
+  await mkdir(join(pair.certPath, '..'), { recursive: true });
+  try {
+    await writeFile(pair.keyPath + suffix, keyPem, { mode: 0o600 });
+    await chmod(pair.keyPath + suffix, 0o600);
+    await writeFile(pair.certPath + suffix, certPem, { mode: 0o644 });
+    await rename(pair.keyPath + suffix, pair.keyPath);
+    await rename(pair.certPath + suffix, pair.certPath);
+  } finally {
+    await rm(pair.keyPath + suffix, { force: true });
+    await rm(pair.certPath + suffix, { force: true });
+  }
+}
