@@ -45,14 +45,16 @@ function artifactOf(program: Program, arch: Arch): Artifact {
   return artifact;
 }
 
-/** The config of the program: the edge agent has no runtime and no srv_root. */
+/** The config of the program: the edge agent has no runtime and no srv_root, but a proxy. */
 function writeConfig(dir: string, program: Program, address: string, port: number): string {
   const file = join(dir, 'config.toml');
   const common = `name = "n1"\naddress = "${address}"\nlisten = "${address}:${port}"\n`;
   const agent =
     `state_dir = "${dir}/state"\nsrv_root = "${dir}/srv"\n` +
     `runtime_socket = "${dir}/no-runtime.sock"\n`;
-  writeFileSync(file, common + (program === 'agent' ? agent : `state_dir = "${dir}/state"\n`));
+  // The edge agent needs its mc-proxy's admin socket named; nothing listens there.
+  const edge = `state_dir = "${dir}/state"\nproxy_socket = "${dir}/mc-proxy.sock"\n`;
+  writeFileSync(file, common + (program === 'agent' ? agent : edge));
   return file;
 }
 

@@ -9,11 +9,16 @@ let home: CliHome;
 
 beforeAll(async () => {
   master = await startFakeMaster();
-  // orion runs an older agent that implements HealthCheck alone.
-  const orion = master.state.nodes.find((n) => n.info?.name === 'orion');
-  if (!orion?.info) throw new Error('the test fleet has no orion');
-  orion.info.version = 'v0.2.0';
-  orion.info.rpcs = [`${AgentServiceDefinition.fullName}/HealthCheck`];
+  // rift implements every RPC; orion runs an older agent that implements HealthCheck alone.
+  const node = (name: string) => master.state.nodes.find((n) => n.info?.name === name)?.info;
+  const rift = node('rift');
+  const orion = node('orion');
+  if (!rift || !orion) throw new Error('the test fleet has no rift or orion');
+  rift.rpcs = Object.values(AgentServiceDefinition.methods).map(
+    (m) => `${AgentServiceDefinition.fullName}/${m.name}`,
+  );
+  orion.version = 'v0.2.0';
+  orion.rpcs = [`${AgentServiceDefinition.fullName}/HealthCheck`];
   home = await makeHome(master.address);
 });
 
@@ -31,7 +36,7 @@ describe('mcp agent status', () => {
     const out = r.stdout.toString();
     expect(out).toMatch(/^rift\s+v0\.3\.0\s+-$/m);
     expect(out).toMatch(/^orion\s+v0\.2\.0\s+version v0\.2\.0, expected v0\.3\.0; lacks Deploy, /m);
-    // The edge node implements HealthCheck alone by design: not skew.
+    // The edge node is judged against edge nodes only: not skew.
     expect(out).toMatch(/^svc\s+v0\.3\.0\s+-$/m);
     expect(out).toContain('upgrade with: mcp agent upgrade orion\n');
   });

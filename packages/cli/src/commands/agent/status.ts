@@ -9,7 +9,8 @@ export default class AgentStatus extends McpCommand {
   static override description =
     'Through the master (its ListNodes), or with --direct by asking each [[nodes]] agent. A node ' +
     'is skewed when it reports another version than --expect (default: the version most nodes ' +
-    'run) or lacks an AgentService RPC this CLI knows; upgrade it with `mcp agent upgrade <node>`.';
+    'run) or lacks an RPC that another node of its kind implements; upgrade it with ' +
+    '`mcp agent upgrade <node>`.';
   static override examples = [
     '<%= config.bin %> agent status',
     '<%= config.bin %> agent status --direct --json',

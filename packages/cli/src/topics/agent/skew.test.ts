@@ -21,7 +21,7 @@ describe('agent version skew', () => {
     expect(expectedVersion(reports, '1.3')).toBe('1.3');
   });
 
-  it('markSkew marks another version and missing RPCs, but not an edge node for its RPCs', () => {
+  it('markSkew marks another version and RPCs a peer of the same kind has', () => {
     const rows = markSkew(
       [
         report('a', '1.2'),

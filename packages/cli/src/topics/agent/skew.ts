@@ -1,7 +1,6 @@
-// Which nodes are skewed: a version other than the expected one, or RPCs of this CLI's contract
-// missing (compute agents only: the edge agent implements HealthCheck alone by design).
-import { AgentServiceDefinition } from '@mcp/proto';
-
+// Which nodes are skewed: a version other than the expected one, or an RPC that another node of
+// the same kind (compute or edge) implements and this one does not. Peers, not this CLI's
+// contract, say what a node should have: the compute and the edge agent implement different sets.
 /** What a node reports about its agent. */
 export interface AgentReport {
   node: string;
@@ -18,10 +17,6 @@ export interface AgentVersionRow extends AgentReport {
   skew: string;
 }
 
-const CONTRACT = Object.values(AgentServiceDefinition.methods).map(
-  (m) => `${AgentServiceDefinition.fullName}/${m.name}`,
-);
-
 /** The expected version: the one given, else the one most nodes report (ties: the first). */
 export function expectedVersion(reports: readonly AgentReport[], given?: string): string {
   if (given) return given;
@@ -34,13 +29,16 @@ export function expectedVersion(reports: readonly AgentReport[], given?: string)
 
 /** Marks each report with its skew against `expected`. */
 export function markSkew(reports: readonly AgentReport[], expected: string): AgentVersionRow[] {
+  const peers = (edge: boolean): Set<string> =>
+    new Set(reports.filter((r) => r.edge === edge).flatMap((r) => r.rpcs));
+  const known = { edge: peers(true), compute: peers(false) };
   return reports.map((r) => {
     if (r.error) return { ...r, skew: `not asked: ${r.error}` };
     const why: string[] = [];
     if (r.version !== expected) why.push(`version ${r.version}, expected ${expected}`);
-    const missing = r.edge
-      ? []
-      : CONTRACT.filter((rpc) => r.rpcs.length > 0 && !r.rpcs.includes(rpc));
+    // A node that reported no RPCs at all (older than the report) is judged by version alone.
+    const peerRpcs = r.edge ? known.edge : known.compute;
+    const missing = r.rpcs.length === 0 ? [] : [...peerRpcs].filter((rpc) => !r.rpcs.includes(rpc));
     if (missing.length > 0) why.push(`lacks ${missing.map((m) => m.split('/').pop()).join(', ')}`);
     return { ...r, skew: why.join('; ') };
   });
