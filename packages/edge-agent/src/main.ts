@@ -8,6 +8,7 @@ import { pino } from 'pino';
 
 import { systemResolve, type Resolve } from './backend.js';
 import { loadEdgeConfig } from './config.js';
+import { InvalidEdgeRouteError } from './errors.js';
 import { edgeNodeInfo, edgeUsage } from './fleet.js';
 import { Overlay } from './overlay.js';
 import { certificateRenewal } from './renew.js';
@@ -15,6 +16,7 @@ import { startResync } from './resync.js';
 import { EdgeRoutes } from './routes.js';
 import { serveEdgeAgent } from './server.js';
 import { StateFile } from './state.js';
+import { checkStoredRoute } from './validate.js';
 import { edgeAgentVersion } from './version.js';
 
 /** Redacted wherever they appear in a log line. */
@@ -55,6 +57,14 @@ export async function startEdgeAgent(
     internalZone: `svc.mcp.${config.zone}`,
     resolve: opts.resolve ?? systemResolve,
   };
+
+  // Stored routes meet today's rules before anything reaches the proxy or a caller.
+  for (const { route, error } of await routes.recheck((r) => checkStoredRoute(r, rules))) {
+    const reason = error instanceof InvalidEdgeRouteError ? error.reason : error.message;
+    const field = error instanceof InvalidEdgeRouteError ? error.field : undefined;
+    const { hostname, listenerPort, service } = route;
+    log.warn({ hostname, listenerPort, service, field, reason }, 'stored edge route dropped');
+  }
 
   const { server, port } = await serveEdgeAgent(config.name, version, config.listen, {
     routes,

@@ -10,7 +10,7 @@ import type { AgentServiceImplementation } from '@mcp/proto';
 import { ServerError, Status } from 'nice-grpc';
 import type { Logger } from 'pino';
 
-import { InvalidEdgeRouteError } from './errors.js';
+import { EdgeRouteTakenError, InvalidEdgeRouteError } from './errors.js';
 import type { EdgeRoutes } from './routes.js';
 import { checkEdgeRoute, withExpiry, type RouteRules } from './validate.js';
 
@@ -26,13 +26,13 @@ type Rpcs = Pick<
   'setupEdgeRoute' | 'removeEdgeRoute' | 'listEdgeRoutes'
 >;
 
-/** The three edge route RPCs of AgentService. */
-export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs): Rpcs {
+/** The three edge route RPCs of AgentService; `node` is the edge's name, for refusals' hints. */
+export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: string): Rpcs {
   return {
     async setupEdgeRoute(req) {
       try {
         const route = await checkEdgeRoute(req.route, rules);
-        const change = await routes.setup(route);
+        const change = await routes.setup(route, node);
         const fields = { hostname: route.hostname, listenerPort: route.listenerPort };
         if (change !== 'unchanged')
           log.info({ ...fields, backend: route.backend, change }, 'edge route set up');
@@ -54,7 +54,11 @@ export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs): Rpcs {
     },
 
     async listEdgeRoutes() {
-      return { routes: routes.list().map(withExpiry) };
+      try {
+        return { routes: (await routes.served()).map(withExpiry) };
+      } catch (err) {
+        throw toStatus(err);
+      }
     },
   };
 }
@@ -64,7 +68,12 @@ function toStatus(err: unknown): ServerError {
   const message = (err as Error).message;
   if (err instanceof InvalidEdgeRouteError)
     return new ServerError(Status.INVALID_ARGUMENT, message);
-  const precondition = [CertificateMissingError, CertificateOrderError, RouteRefusedError];
+  const precondition = [
+    CertificateMissingError,
+    CertificateOrderError,
+    RouteRefusedError,
+    EdgeRouteTakenError,
+  ];
   if (precondition.some((type) => err instanceof type)) {
     return new ServerError(Status.FAILED_PRECONDITION, message);
   }

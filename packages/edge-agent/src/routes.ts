@@ -1,14 +1,21 @@
 // The edge's routes: kept in the state file, applied to the edge's mc-proxy. A change reaches
 // the state file only once the proxy has taken it, so nothing half-applied is reported done.
 import { syncRoutes, type ProxyClient } from '@mcp/mcproxy';
-import type { EdgeRoute, RouteEntry, RouteTableDiff } from '@mcp/proto';
+import { EdgeRoute, type RouteEntry, type RouteTableDiff } from '@mcp/proto';
 import { routeKey } from '@mcp/scheduler/routing';
 
+import { EdgeRouteTakenError } from './errors.js';
 import { Lock } from './lock.js';
 import type { EdgeState, RouteKey, StateFile } from './state.js';
 
 /** How a SetupEdgeRoute changed the edge. */
 export type RouteChange = 'added' | 'updated' | 'unchanged';
+
+/** A stored route that failed its re-check at start, and why. */
+export interface DroppedRoute {
+  route: EdgeRoute;
+  error: Error;
+}
 
 /** The edge's route table: what is stored, and the proxy it is applied to. */
 export class EdgeRoutes {
@@ -23,11 +30,20 @@ export class EdgeRoutes {
     this.state = file.load();
   }
 
-  /** Stores `route` (already checked) and applies it; replaces the route of the same key. */
-  setup(route: EdgeRoute): Promise<RouteChange> {
+  /**
+   * Stores `route` (already checked) and applies it; replaces the route of the same key when
+   * the same service holds it, or nobody (a by-hand route). `edgeNode` names this node in the
+   * refusal's hint.
+   * @throws EdgeRouteTakenError when another service holds the key, or a service does and the
+   * request is by hand (no service).
+   */
+  setup(route: EdgeRoute, edgeNode: string): Promise<RouteChange> {
     return this.lock.run(async () => {
       const key = keyOf(route);
       const before = this.state.routes.find((r) => keyOf(r) === key);
+      if (before && before.service !== '' && before.service !== route.service) {
+        throw new EdgeRouteTakenError(before, route.service === '', edgeNode);
+      }
       if (before && sameRoute(before, route)) {
         await this.apply(this.state.routes, [], route);
         return 'unchanged';
@@ -39,24 +55,68 @@ export class EdgeRoutes {
     });
   }
 
-  /** Removes the route of that key from the state and the proxy; false when there was none. */
+  /**
+   * Removes the route of that key from the state and from the proxy, the proxy's too when the
+   * state does not hold it (a route left by a lost state file); false when neither had it.
+   */
   remove(listenerPort: number, hostname: string): Promise<boolean> {
     const key = keyOf({ listenerPort, hostname });
     return this.lock.run(async () => {
       const gone = this.state.routes.find((r) => keyOf(r) === key);
-      if (!gone) return false;
 
-      await this.apply(
+      const diff = await this.apply(
         this.state.routes.filter((r) => r !== gone),
-        [gone],
+        [gone ?? { listenerPort, hostname }],
       );
-      return true;
+      return gone !== undefined || diff.remove.some((r) => keyOf(r) === key);
     });
   }
 
   /** The stored routes, sorted by listener port, then hostname. */
   list(): EdgeRoute[] {
     return [...this.state.routes].sort(byKey);
+  }
+
+  /**
+   * What the proxy serves: the stored routes (one the proxy lacks is listed too: the next
+   * re-sync puts it back), and the proxy's routes the state does not hold, with no service
+   * and node (an operator's, or ones a lost state file left). Sorted like `list()`.
+   * @throws ProxyUnavailableError when the proxy does not answer.
+   */
+  served(): Promise<EdgeRoute[]> {
+    return this.lock.run(async () => {
+      const stored = new Set(this.state.routes.map(keyOf));
+      const others = (await this.proxy.listRoutes())
+        .filter((r) => !stored.has(keyOf(r)))
+        .map((r) => EdgeRoute.fromPartial({ ...r, service: '', node: '' }));
+      return [...this.state.routes, ...others].sort(byKey);
+    });
+  }
+
+  /**
+   * Drops the stored routes `check` refuses (the rules changed, or the file was edited): they
+   * are never applied, and the next re-sync takes them off the proxy. Call before the first
+   * re-sync; resolves to the dropped routes.
+   */
+  recheck(check: (route: EdgeRoute) => Promise<unknown>): Promise<DroppedRoute[]> {
+    return this.lock.run(async () => {
+      const kept: EdgeRoute[] = [];
+      const dropped: DroppedRoute[] = [];
+      for (const route of this.state.routes) {
+        try {
+          await check(route);
+          kept.push(route);
+        } catch (err) {
+          dropped.push({ route, error: err as Error });
+        }
+      }
+
+      if (dropped.length > 0) {
+        const release = [...this.state.release, ...dropped.map((d) => pick(d.route))];
+        this.save({ routes: kept, release });
+      }
+      return dropped;
+    });
   }
 
   /** Re-applies every stored route to the proxy, removing released ones; the diff applied. */

@@ -48,7 +48,7 @@ export function edgeAgentService(
     listRoutes: refuse(methods.listRoutes.name),
     addRoute: refuse(methods.addRoute.name),
     removeRoute: refuse(methods.removeRoute.name),
-    ...edgeRouteRpcs(routes),
+    ...edgeRouteRpcs(routes, node),
     healthCheck: async () => ({
       node,
       version,

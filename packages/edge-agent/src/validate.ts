@@ -16,16 +16,18 @@ export interface RouteRules extends BackendRules {
 }
 
 /**
- * The route as the edge keeps it: hostname normalised, backend checked, certificate paths set
- * for L7 (cleared for L4).
+ * A route loaded from the state file, checked at start by SetupEdgeRoute's rules except the
+ * certificate (a missing one is the re-sync's to report, not a reason to drop the route).
  * @throws InvalidEdgeRouteError naming the field and the reason.
- * @throws CertificateMissingError when an L7 route's hostname has no certificate in cert_dir.
- * @throws CertificateOrderError when, with `[acme]`, the ACME server gave no certificate.
  */
-export async function checkEdgeRoute(
-  input: EdgeRoute | undefined,
-  rules: RouteRules,
-): Promise<EdgeRoute> {
+export async function checkStoredRoute(route: EdgeRoute, rules: FieldRules): Promise<void> {
+  await checkFields(route, rules);
+}
+
+type FieldRules = BackendRules & Pick<RouteRules, 'allowedDomains'>;
+
+/** Every check but the certificate; the route with its hostname and backend normalised. */
+async function checkFields(input: EdgeRoute | undefined, rules: FieldRules) {
   const route = EdgeRoute.fromPartial(input ?? {});
   const invalid = (field: string, reason: string, cause?: unknown) =>
     new InvalidEdgeRouteError(route, field, reason, { cause });
@@ -57,6 +59,22 @@ export async function checkEdgeRoute(
   } catch (err) {
     throw invalid('backend', (err as Error).message, err);
   }
+
+  return { route, hostname, backend, l7 };
+}
+
+/**
+ * The route as the edge keeps it: hostname normalised, backend checked, certificate paths set
+ * for L7 (cleared for L4).
+ * @throws InvalidEdgeRouteError naming the field and the reason.
+ * @throws CertificateMissingError when an L7 route's hostname has no certificate in cert_dir.
+ * @throws CertificateOrderError when, with `[acme]`, the ACME server gave no certificate.
+ */
+export async function checkEdgeRoute(
+  input: EdgeRoute | undefined,
+  rules: RouteRules,
+): Promise<EdgeRoute> {
+  const { route, hostname, backend, l7 } = await checkFields(input, rules);
 
   // L7: the edge terminates TLS with its own certificate for the public name, obtained first
   // through ACME when configured (the public name only: internal names never reach an edge

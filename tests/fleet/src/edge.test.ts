@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masterClient, waitUntil, writeSrvFile } from './helpers.js';
 
 const HOST = 'web.example.net';
+/** The public route's name on a compute node's own proxy: the public name is the edge's. */
+const INTERNAL = 'web.svc.mcp.mcp.test';
 
 let fleet: Fleet;
 let rift: FleetAgent;
@@ -149,20 +151,21 @@ describe('edge routing across the fleet', () => {
     expect((await edgeBackend())?.startsWith(`${orion.address}:`)).toBe(true);
     expect(seen.ok).toBeGreaterThan(0);
     expect(seen.failed).toBeLessThanOrEqual(2);
-    expect(await routesFor(rift.proxy as McProxy, HOST)).toEqual([]);
+    expect(await routesFor(rift.proxy as McProxy, INTERNAL)).toEqual([]);
+    expect(await routesFor(orion.proxy as McProxy, HOST)).toEqual([]);
   });
 
   it('the proxies keep their routes across a restart and get them back after losing them', async () => {
     const proxy = orion.proxy as McProxy;
     await proxy.stop();
     await proxy.start();
-    expect(await routesFor(proxy, HOST)).toHaveLength(1);
+    expect(await routesFor(proxy, INTERNAL)).toHaveLength(1);
 
     await proxy.stop();
     rmSync(proxy.dbPath, { force: true });
     await proxy.start();
     await waitUntil(
-      async () => (await routesFor(proxy, HOST)).length === 1,
+      async () => (await routesFor(proxy, INTERNAL)).length === 1,
       'orion route back',
       10_000,
     );
@@ -186,6 +189,7 @@ describe('edge routing across the fleet', () => {
     await expect(through(svc.address)).rejects.toThrow();
     for (const proxy of [rift.proxy, orion.proxy, svc.proxy]) {
       expect(await routesFor(proxy as McProxy, HOST)).toEqual([]);
+      expect(await routesFor(proxy as McProxy, INTERNAL)).toEqual([]);
     }
     const routes = await fleet.mcp(['route', 'list', '--json']);
     expect(routes.code, routes.stderr).toBe(0);

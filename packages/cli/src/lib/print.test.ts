@@ -14,6 +14,7 @@ import {
   formatJson,
   formatOutcome,
   formatPorts,
+  formatExpiry,
   formatService,
   formatServices,
   formatSteps,
@@ -45,8 +46,8 @@ const mcq: ServiceStatus = {
           mode: RouteMode.ROUTE_MODE_L7,
           hostname: 'mcq.example.net',
           public: true,
-          proxyHostname: '',
-          tlsNotAfterMs: 0,
+          proxyHostname: 'mcq.svc.mcp.example.net',
+          tlsNotAfterMs: Date.UTC(2026, 3, 2, 3, 4),
         },
         {
           route: 'grpc',
@@ -113,6 +114,13 @@ const steps: Step[] = [
   { name: 'dns', node: '', status: StepStatus.STEP_STATUS_SKIPPED, detail: 'not yet', error: '' },
 ];
 
+describe('formatExpiry', () => {
+  it('formatExpiry prints a UTC minute, and - when the expiry is unknown', () => {
+    expect(formatExpiry(Date.UTC(2027, 2, 4, 5, 6, 7))).toBe('2027-03-04 05:06Z');
+    expect(formatExpiry(0)).toBe('-');
+  });
+});
+
 describe('formatServices', () => {
   it('formatServices prints one row per component with version, state, ports and uptime', () => {
     const lines = formatServices([mcq, stopped], NOW).split('\n');
@@ -170,8 +178,11 @@ describe('formatService', () => {
     expect(text).toMatch(
       /mcq\s+mcr\.example:8443\/mcq:v0\.4\.0\s+v0\.4\.0\s+running\s+0\s+2h5m\s+abcdef012345/,
     );
-    expect(text).toMatch(/mcq\s+web\s+100\.64\.0\.2:20001\s+443\s+l7\s+mcq\.example\.net\s+yes/);
-    expect(text).toMatch(/mcq\s+grpc\s+100\.64\.0\.2:20002\s+9443\s+l4\s+-\s+no/);
+    // The node's proxy serves the internal name; the public name is the edge's.
+    expect(text).toMatch(
+      /mcq\s+web\s+100\.64\.0\.2:20001\s+443\s+l7\s+mcq\.svc\.mcp\.example\.net\s+mcq\.example\.net\s+2026-04-02 03:04Z/,
+    );
+    expect(text).toMatch(/mcq\s+grpc\s+100\.64\.0\.2:20002\s+9443\s+l4\s+-\s+no\s+-$/m);
   });
 
   it('formatService prints the same text from the JSON as from the message', () => {

@@ -159,15 +159,17 @@ export function formatService(s: ServiceStatus, now: number): string {
 
   const bindings = s.components.flatMap((c) => c.ports.map((p) => ({ c, p })));
   const routes = table(
-    ['COMPONENT', 'ROUTE', 'ADDRESS', 'LISTENER', 'MODE', 'HOSTNAME', 'PUBLIC'],
+    ['COMPONENT', 'ROUTE', 'ADDRESS', 'LISTENER', 'MODE', 'HOSTNAME', 'PUBLIC', 'CERT EXPIRES'],
     bindings.map(({ c, p }) => [
       c.name,
       p.route || NONE,
       formatAddress(p),
       p.listenerPort ? String(p.listenerPort) : NONE,
       routeMode(p.mode),
-      p.hostname || NONE,
-      p.public ? 'yes' : 'no',
+      // The name on the node's own proxy; a public route's public name is the edge's.
+      p.proxyHostname || p.hostname || NONE,
+      p.public ? p.hostname || 'yes' : 'no',
+      formatExpiry(p.tlsNotAfterMs),
     ]),
   );
 
@@ -197,15 +199,22 @@ export function serviceJson(
 /** `mcp status`: the service's routes on the edge nodes, each ok or what drifted. */
 export function formatEdgeSection(routes: EdgeRouteStatus[]): string {
   return table(
-    ['EDGE', 'HOSTNAME', 'LISTENER', 'BACKEND', 'STATE'],
+    ['EDGE', 'HOSTNAME', 'LISTENER', 'BACKEND', 'CERT EXPIRES', 'STATE'],
     routes.map(({ edge, route, drift }) => [
       edge,
       route?.hostname || NONE,
       route?.listenerPort ? String(route.listenerPort) : NONE,
       route?.backend || NONE,
+      formatExpiry(route?.tlsNotAfterMs ?? 0),
       drift ? `drift: ${drift}` : 'ok',
     ]),
   );
+}
+
+/** When a certificate expires, as a UTC minute (`2027-03-04 05:06Z`); `-` when unknown. */
+export function formatExpiry(ms: number): string {
+  if (ms <= 0) return NONE;
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
 }
 
 /** A message as indented JSON, from its generated `toJSON`. */
