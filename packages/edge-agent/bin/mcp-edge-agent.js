@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// V8's lite mode (interpreter only, lazy feedback) before any of the agent's code is compiled:
+// V8's optimising compilers off (interpreter only) before any of the agent's code is compiled:
 // the edge agent answers a few RPCs a minute, and on a small VPS or a Raspberry Pi its idle
 // memory matters more than its speed (bench/memory.ts). Set here rather than on the command line
-// so that `node bin/mcp-edge-agent.js`, the shebang and a packaged binary all get it.
+// so that `node bin/mcp-edge-agent.js`, the shebang and a packaged binary all get it. Not
+// --lite-mode: it implies --jitless, under which V8 aborts the process when WebAssembly is
+// compiled, and Node's fetch (undici's HTTP parser), which the ACME client reaches, compiles it.
 import { setFlagsFromString } from 'node:v8';
 
-setFlagsFromString('--lite-mode');
-setFlagsFromString('--no-expose-wasm');
+setFlagsFromString('--no-opt');
+setFlagsFromString('--no-sparkplug');
 const { main } = await import('../dist/cli.js');
 
 await main(process.argv.slice(2));

@@ -110,6 +110,7 @@ export async function startFleetAgent(
       zone: ctx.proxies.zone,
       cert_dir: certDir,
       ...(px ? { proxy_socket: px.proxy.socketPath } : {}),
+      ...(ctx.proxies.acme ? { acme: ctx.proxies.acme } : {}),
     }),
   );
 

@@ -51,6 +51,7 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
       allowed_domains: [...ctx.proxies.allowedDomains],
       // Test nodes live on loopback addresses, not in 100.64.0.0/10.
       overlay_cidr: '127.0.0.0/8',
+      ...(ctx.proxies.acme ? { acme: ctx.proxies.acme } : {}),
     }),
   );
 

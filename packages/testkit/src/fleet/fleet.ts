@@ -10,6 +10,8 @@ import { createChannel, createClient } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
 import { createTestCa, type TestCa } from '../ca.js';
+import { startMcns, type Mcns } from '../mcns/start.js';
+import { startPebble, type Pebble } from '../pebble.js';
 import { registerCleanup } from '../cleanup.js';
 import { buildTestImage } from '../image.js';
 import { allocateLoopbackAddress, freePort } from '../net.js';
@@ -40,6 +42,13 @@ export interface FleetOptions {
   allowedDomains?: string[];
   /** Listener ports of every node's mc-proxy. Default `[443, 8443]`. */
   listeners?: number[];
+  /** Start an MCNS stand-in for the zone and let the master register names in it. Default false. */
+  mcns?: boolean;
+  /**
+   * Start Pebble and give every agent and edge agent an `[acme]` table for it, so that route
+   * certificates are obtained through ACME. Default false: certificates from the test CA only.
+   */
+  acme?: boolean;
 }
 
 /** What one `mcp` command printed and how it exited. */
@@ -67,6 +76,10 @@ export interface Fleet {
   readonly ca: TestCa;
   /** The fleet's zone (`<service>.svc.mcp.<zone>`). */
   readonly zone: string;
+  /** The MCNS stand-in, when `mcns` was asked for. */
+  readonly mcns: Mcns | undefined;
+  /** Pebble, when `acme` was asked for: trust `await pebble.rootPem()` for what it issued. */
+  readonly pebble: Pebble | undefined;
   /** References of the test image in the registry: tags v1 and v2. */
   readonly images: { v1: string; v2: string };
   readonly master: FleetMaster;
@@ -125,14 +138,50 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     const ca = await createTestCa(join(dir, 'ca'));
     const zone = opts.zone ?? 'mcp.test';
     const allowedDomains = opts.allowedDomains ?? ['example.net'];
-    const proxies = { ca, zone, allowedDomains, listeners: opts.listeners ?? [443, 8443] };
+    const listeners = opts.listeners ?? [443, 8443];
+
+    let mcns: Mcns | undefined;
+    if (opts.mcns) {
+      const started = await startMcns({
+        dir: join(dir, 'mcns'),
+        address: network?.gateway ?? allocateLoopbackAddress(),
+        zone,
+      });
+      stops.push(() => started.stop());
+      mcns = started;
+    }
 
     const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1_000;
+    let pebble: Pebble | undefined;
+    let acme: Record<string, unknown> | undefined;
+    if (opts.acme) {
+      const dns = mcns?.dnsAddress;
+      const started = await startPebble({
+        dir: join(dir, 'pebble'),
+        address: allocateLoopbackAddress(),
+        ...(dns ? { dnsServer: `${dns.host}:${dns.port}` } : {}),
+      });
+      stops.push(() => started.stop());
+      pebble = started;
+      const keyFile = join(dir, 'pebble', 'eab.key');
+      writeFileSync(keyFile, started.eab.hmacKey, { mode: 0o600 });
+      acme = {
+        directory_url: started.directoryUrl,
+        ca_file: started.caFile,
+        eab_kid: started.eab.kid,
+        eab_hmac_key_file: keyFile,
+        renew_before_days: 30,
+        check_interval_ms: heartbeatIntervalMs,
+      };
+    }
+    const proxies = { ca, zone, allowedDomains, listeners, acme };
+
     const master = await startFleetMaster(dir, {
       host: network?.gateway,
       heartbeatIntervalMs,
       probeTimeoutMs: opts.probeTimeoutMs ?? 2_000,
       allowedDomains,
+      mcns: mcns && { url: mcns.url, token_file: mcns.tokenFile, zone },
     });
     stops.push(() => master.stop());
     // The master listens by now: its start-up grace began before this moment.
@@ -188,6 +237,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       registry,
       ca,
       zone,
+      mcns,
+      pebble,
       images,
       master,
       agents,
@@ -252,6 +303,8 @@ interface MasterOptions {
   heartbeatIntervalMs: number;
   probeTimeoutMs: number;
   allowedDomains: readonly string[];
+  /** The master's `[mcns]` table. Default none: no DNS. */
+  mcns?: { url: string; token_file: string; zone: string };
 }
 
 async function startFleetMaster(dir: string, opts: MasterOptions): Promise<FleetMaster> {
@@ -269,6 +322,7 @@ async function startFleetMaster(dir: string, opts: MasterOptions): Promise<Fleet
       heartbeat_interval_ms: opts.heartbeatIntervalMs,
       probe_timeout_ms: opts.probeTimeoutMs,
       allowed_domains: [...opts.allowedDomains],
+      ...(opts.mcns ? { mcns: opts.mcns } : {}),
     }),
   );
 

@@ -15,6 +15,8 @@ export interface FleetProxyContext {
   allowedDomains: readonly string[];
   /** Listener ports of every proxy. */
   listeners: readonly number[];
+  /** The `[acme]` table of every agent and edge agent, when the fleet runs Pebble. */
+  acme?: Record<string, unknown>;
 }
 
 /** A node's proxy and where its certificates are. */
