@@ -7,7 +7,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/gen/**', '**/node_modules/**', '.fleet/**', '**/*.cjs'],
+    ignores: [
+      '**/dist/**',
+      '**/gen/**',
+      '**/node_modules/**',
+      '.fleet/**',
+      '.cache/**',
+      '**/*.cjs',
+    ],
   },
   js.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },

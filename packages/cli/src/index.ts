@@ -68,3 +68,27 @@ export {
   table,
 } from './lib/print.js';
 export { formatPlacement, formatPlacementMode, formatResources } from './lib/print-placement.js';
+export { DEFAULT_RESTART_COMMAND, onNode, privileged, type NodeSsh } from './lib/node-config.js';
+export {
+  AgentVersionSkewError,
+  ArtifactMissingError,
+  NodeNotConfiguredError,
+  UpgradeFailedError,
+  UpgradeRolledBackError,
+} from './lib/node-errors.js';
+export { openSession, quote, SSH_READY_TIMEOUT_MS, type NodeSession } from './lib/ssh/session.js';
+export {
+  HostKeyChangedError,
+  HostKeyUnknownError,
+  RemoteCommandError,
+  SshError,
+} from './lib/ssh/errors.js';
+export { fingerprint, knownKeys } from './lib/ssh/known-hosts.js';
+export { artifactFor, installArtifact, LIVE_BINARY, type LocalArtifact } from './lib/artifacts.js';
+export {
+  askVersion,
+  describeAnswer,
+  waitForVersion,
+  type VersionAnswer,
+} from './lib/agent-version.js';
+export { selectNodes, type SshNode } from './lib/select-nodes.js';

@@ -6,4 +6,5 @@ export { checkBackend, systemResolve, type Resolve } from './backend.js';
 export { InvalidEdgeRouteError } from './errors.js';
 export { STATE_FILE, StateFileError } from './state.js';
 export { EDGE_RPCS, edgeAgentService, notOnEdge, serveEdgeAgent } from './server.js';
+export { main } from './cli.js';
 export { edgeAgentVersion } from './version.js';

@@ -1,9 +1,14 @@
 // The agents the master calls, one channel per node kept open, reopened when a node registers
 // from another address.
 import { AgentServiceDefinition, type AgentServiceClient } from '@mcp/proto';
-import { createChannel, createClient, Status, type Channel } from 'nice-grpc';
+import { ClientError, createChannel, createClient, Status, type Channel } from 'nice-grpc';
 
-import { AgentCallError, agentCallError, UnknownNodeError } from './errors.js';
+import {
+  AgentCallError,
+  agentCallError,
+  AgentVersionSkewError,
+  UnknownNodeError,
+} from './errors.js';
 import type { NodeRegistry } from './registry.js';
 
 export type AgentClient = AgentServiceClient;
@@ -40,6 +45,16 @@ export class Agents {
     return this.registry.get(name)?.info.agentAddress ?? '';
   }
 
+  /**
+   * Throws AgentVersionSkewError unless the node says it implements `method` (an AgentService
+   * method name such as `Logs`), before a call that an older agent would refuse.
+   */
+  require(name: string, method: keyof typeof AgentServiceDefinition.methods): void {
+    const rpc = agentRpc(method);
+    if (this.implements(name, rpc)) return;
+    throw new AgentVersionSkewError(name, this.registry.get(name)?.info.version ?? '', rpc);
+  }
+
   /** Whether a node says it implements an RPC; a node that reported none is assumed to. */
   implements(name: string, rpc: string): boolean {
     const rpcs = this.registry.get(name)?.info.rpcs ?? [];
@@ -65,6 +80,12 @@ export class Agents {
     try {
       return await fn(client, signal);
     } catch (err) {
+      // An older agent: say which node, which version, and how to upgrade it.
+      if (err instanceof ClientError && err.code === Status.UNIMPLEMENTED) {
+        const version = this.registry.get(node)?.info.version ?? '';
+        const rpc = `${AgentServiceDefinition.fullName}/${method}`;
+        throw new AgentVersionSkewError(node, version, rpc, { cause: err });
+      }
       const address = this.address(node);
       const failure = timeout?.aborted
         ? new AgentCallError(

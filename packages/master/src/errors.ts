@@ -155,6 +155,27 @@ export function agentCallError(
   return new AgentCallError(node, address, method, Status.UNKNOWN, reason, { cause: err });
 }
 
+/** A node's agent lacks an RPC the master needs: it runs an older version. */
+export class AgentVersionSkewError extends Error {
+  readonly code = 'AGENT_VERSION_SKEW';
+  constructor(
+    readonly node: string,
+    /** As the node registered it; empty when it reported none. */
+    readonly version: string,
+    /** Fully qualified, `mcp.v1.AgentService/Logs`. */
+    readonly rpc: string,
+    options?: { cause?: unknown },
+  ) {
+    const runs = version ? `runs agent version ${version}, which` : 'runs an older agent that';
+    super(
+      `failed to call ${rpc} on node '${node}': it ${runs} does not implement it; ` +
+        `upgrade it with \`mcp agent upgrade ${node}\``,
+      options,
+    );
+    this.name = 'AgentVersionSkewError';
+  }
+}
+
 /** A route added by hand to an edge named a certificate: the edge picks its own. */
 export class EdgeCertificateFlagError extends Error {
   readonly code = 'EDGE_CERTIFICATE_FLAG';
@@ -199,6 +220,7 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   EDGE_CERTIFICATE_FLAG: Status.INVALID_ARGUMENT,
   PUBLIC_HOSTNAME_TAKEN: Status.FAILED_PRECONDITION,
   NO_MCNS: Status.FAILED_PRECONDITION,
+  AGENT_VERSION_SKEW: Status.FAILED_PRECONDITION,
 };
 
 /** Maps a master error to a gRPC status for the CLI or the agent. */

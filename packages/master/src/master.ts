@@ -218,6 +218,7 @@ export class Master {
     signal: AbortSignal,
   ): AsyncGenerator<LogChunk> {
     const node = await this.locate(req.service, 'read the logs of');
+    this.ctx.agents.require(node, 'logs');
     const client = this.ctx.agents.client(node);
     try {
       for await (const r of client.logs(req, { signal })) if (r.chunk) yield r.chunk;

@@ -39,3 +39,4 @@ export type { ExternalAccountBinding, Pebble, PebbleOptions } from './pebble.js'
 export { freeUdpPort, MCNS_BIN, startMcns } from './mcns/start.js';
 export type { Mcns, McnsOptions } from './mcns/start.js';
 export type { McnsRecord } from './mcns/records.js';
+export { startSshd, type Sshd, type SshdOptions } from './sshd.js';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DNS_LABEL } from '@mcp/scheduler';
 
 import { ConfigError, ConfigNotFoundError, fileErrorReason, type ConfigSource } from './errors.js';
+import { nodeSsh, nodeSshFields, type NodeSsh } from './node-config.js';
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/;
 
@@ -29,6 +30,7 @@ const schema = z.strictObject({
       z.strictObject({
         name: z.string().regex(DNS_LABEL, 'must be a DNS label'),
         address: hostPort,
+        ...nodeSshFields,
       }),
     )
     .default([]),
@@ -40,6 +42,8 @@ export interface NodeEntry {
   name: string;
   /** Agent gRPC address, `host:port`. */
   address: string;
+  /** How to reach the node over SSH, for upgrades and provisioning; absent without `ssh`. */
+  ssh?: NodeSsh;
 }
 
 /** The CLI config, as loaded. */
@@ -118,7 +122,7 @@ export function parseConfig(text: string, file: string, source: ConfigSource): M
     source,
     master: r.data.master,
     servicesDir: servicesDir(r.data.services_dir, file),
-    nodes: r.data.nodes,
+    nodes: r.data.nodes.map((n) => ({ name: n.name, address: n.address, ssh: nodeSsh(n, file) })),
   };
 }
 

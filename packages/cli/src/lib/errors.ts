@@ -12,7 +12,17 @@ export type CliErrorCode =
   | 'AGENT_UNREACHABLE'
   | 'AGENT_CALL'
   | 'DIRECT_NODE'
-  | 'SERVICE_NOT_FOUND';
+  | 'SERVICE_NOT_FOUND'
+  | 'AGENT_VERSION_SKEW'
+  | 'HOST_KEY_UNKNOWN'
+  | 'HOST_KEY_CHANGED'
+  | 'SSH_FAILED'
+  | 'REMOTE_COMMAND'
+  | 'ARTIFACT_MISSING'
+  | 'UPGRADE_ROLLED_BACK'
+  | 'UPGRADE_FAILED'
+  | 'PROVISION_FAILED'
+  | 'NODE_NOT_CONFIGURED';
 
 /** An error the CLI prints as its message alone and exits with `exitCode` (default 1). */
 export abstract class CliError extends Error {

@@ -19,8 +19,13 @@ import { isAbortError } from './errors.js';
 export interface TransportErrors {
   /** No connection: refused, unresolvable, or none within the connect timeout. */
   unreachable(reason: string, cause: unknown): Error;
-  /** The server answered `method` with an error status. */
-  refused(method: string, status: Status, details: string, cause: ClientError): Error;
+  /** The server answered `method` with an error status (may ask the server more first). */
+  refused(
+    method: string,
+    status: Status,
+    details: string,
+    cause: ClientError,
+  ): Error | Promise<Error>;
 }
 
 /** A client and the channel under it; `close()` when the command is done. */
@@ -73,7 +78,7 @@ export function connect<D extends CompatServiceDefinition>(
       if (err.code === Status.UNAVAILABLE && channel.getConnectivityState(false) !== READY) {
         throw errors.unreachable(transportReason(err.details), err);
       }
-      throw errors.refused(method, err.code, err.details, err);
+      throw await errors.refused(method, err.code, err.details, err);
     } finally {
       settled = true;
     }

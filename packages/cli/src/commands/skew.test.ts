@@ -1,0 +1,51 @@
+// Version skew over --direct: an agent of an older release (a real server that serves
+// HealthCheck only) is named with its version and the upgrade command, not a raw Unimplemented.
+import { AgentServiceDefinition } from '@mcp/proto';
+import { createServer, type Server } from 'nice-grpc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { closedAddress, makeHome, runCli, type CliHome } from '../test-support/cli.js';
+
+let server: Server;
+let home: CliHome;
+
+beforeAll(async () => {
+  const { healthCheck } = AgentServiceDefinition.methods;
+  const { name, fullName } = AgentServiceDefinition;
+  server = createServer();
+  server.add(
+    { name, fullName, methods: { healthCheck } },
+    {
+      healthCheck: async () => ({
+        node: 'old',
+        version: '0.0.1',
+        rpcs: [`${fullName}/HealthCheck`],
+        runtimeOk: true,
+        runtimeVersion: '',
+        containers: 0,
+      }),
+    },
+  );
+  const port = await server.listen('127.0.0.1:0');
+  home = await makeHome(await closedAddress(), [{ name: 'old', address: `127.0.0.1:${port}` }]);
+});
+
+afterAll(async () => {
+  await server.shutdown();
+  await home.remove();
+});
+
+describe('version skew', () => {
+  it.each([
+    { command: ['status', 'web'], rpc: 'Status' },
+    { command: ['logs', 'web'], rpc: 'Logs' },
+  ])('mcp $command.0 --direct names the old agent, its version and the upgrade', async (row) => {
+    const r = await runCli(home, [...row.command, '--direct', '-n', 'old']);
+
+    expect(r.code).toBe(1);
+    expect(r.stderr.toString()).toBe(
+      `Error: failed to call mcp.v1.AgentService/${row.rpc} on node 'old': it runs agent ` +
+        'version 0.0.1, which does not implement it; upgrade it with `mcp agent upgrade old`\n',
+    );
+  });
+});

@@ -1,0 +1,88 @@
+// Version skew: an older agent (a real server that serves HealthCheck only) and what the master
+// says when it lacks an RPC.
+import { AgentServiceDefinition, NodeRole } from '@mcp/proto';
+import { createServer, Status, type Server } from 'nice-grpc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { Agents } from './agents.js';
+import { AgentVersionSkewError, toServerError } from './errors.js';
+import { NodeRegistry } from './registry.js';
+import { FakeClock } from './test-support/master.js';
+
+const HEALTH = `${AgentServiceDefinition.fullName}/HealthCheck`;
+let server: Server;
+let agents: Agents;
+
+beforeAll(async () => {
+  // An agent of an older release: its service knows HealthCheck and nothing else.
+  const { healthCheck } = AgentServiceDefinition.methods;
+  server = createServer();
+  server.add(
+    {
+      name: AgentServiceDefinition.name,
+      fullName: AgentServiceDefinition.fullName,
+      methods: { healthCheck },
+    },
+    {
+      healthCheck: async () => ({
+        node: 'old',
+        version: '0.0.1',
+        rpcs: [HEALTH],
+        runtimeOk: true,
+        runtimeVersion: '',
+        containers: 0,
+      }),
+    },
+  );
+  const port = await server.listen('127.0.0.1:0');
+  const registry = new NodeRegistry({ clock: new FakeClock(0), intervalMs: 10_000 });
+  registry.register(
+    {
+      name: 'old',
+      roles: [NodeRole.NODE_ROLE_COMPUTE],
+      address: '127.0.0.1',
+      agentAddress: `127.0.0.1:${port}`,
+      arch: 'amd64',
+      os: 'debian',
+      pools: [],
+      version: '0.0.1',
+      rpcs: [HEALTH],
+      capacity: { cpuMillis: 1000, memoryBytes: 2 ** 30, diskBytes: 0 },
+      reserved: undefined,
+    },
+    undefined,
+  );
+  agents = new Agents(registry);
+});
+
+afterAll(async () => {
+  agents.close();
+  await server.shutdown();
+});
+
+const SKEW =
+  "failed to call mcp.v1.AgentService/Status on node 'old': it runs agent version 0.0.1, which " +
+  'does not implement it; upgrade it with `mcp agent upgrade old`';
+
+describe('Agents', () => {
+  it('Agents.call names node, version and upgrade for an Unimplemented answer', async () => {
+    const call = agents.call('old', 'Status', (c) => c.status({ service: '' }));
+
+    await expect(call).rejects.toThrow(AgentVersionSkewError);
+    await expect(call).rejects.toThrow(SKEW);
+  });
+
+  it('Agents.require refuses before calling when the node did not report the RPC', () => {
+    expect(() => agents.require('old', 'status')).toThrow(SKEW);
+    expect(() => agents.require('old', 'healthCheck')).not.toThrow();
+  });
+
+  it('AgentVersionSkewError reaches the CLI as FAILED_PRECONDITION with its message', () => {
+    const err = toServerError(
+      new AgentVersionSkewError('old', '0.0.1', 'mcp.v1.AgentService/Status'),
+    );
+
+    expect(err.code).toBe(Status.FAILED_PRECONDITION);
+    expect(err.details).toBe(SKEW);
+  });
+});

@@ -1,0 +1,96 @@
+// Shared set-up of the upgrade and provisioning tests: artifacts, the CLI, agent clients.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+import { AgentServiceDefinition } from '@mcp/proto';
+import { buildArtifact } from '@mcp/release';
+import { createChannel, createClient } from 'nice-grpc';
+
+const require = createRequire(import.meta.url);
+const CLI = join(dirname(require.resolve('@mcp/cli')), '..', 'bin', 'run.js');
+
+/** The agent artifact with `version` baked in, in `<dir>/`; cached across runs. */
+export async function agentArtifact(
+  dir: string,
+  version: string,
+  arch: 'amd64' | 'arm64' = 'amd64',
+): Promise<string> {
+  const artifact = await buildArtifact({ program: 'agent', arch, version, outDir: dir });
+  return artifact.file;
+}
+
+/** An "artifact" that exits at once, with a manifest claiming `version`. */
+export function brokenArtifact(dir: string, version: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'mcp-agent-linux-amd64');
+  writeFileSync(
+    file,
+    '#!/bin/sh\necho "mcp-agent: this test build refuses to start" >&2\nexit 1\n',
+  );
+  chmodSync(file, 0o755);
+  writeFileSync(`${file}.json`, JSON.stringify({ version }));
+}
+
+/** What a CLI run printed. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `mcp` with `MCP_CONFIG=config`. */
+export function mcp(config: string, args: string[], timeoutMs = 240_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, MCP_CONFIG: config }, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** HealthCheck of an agent at `listen`, on a fresh channel. */
+export async function health(listen: string): Promise<{ version: string; rpcs: string[] }> {
+  const channel = createChannel(listen);
+  try {
+    return await createClient(AgentServiceDefinition, channel).healthCheck({});
+  } finally {
+    channel.close();
+  }
+}
+
+/** Polls HealthCheck until the agent reports `version`. */
+export async function waitForVersion(listen: string, version: string, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    try {
+      last = (await health(listen)).version;
+      if (last === version) return;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`agent at ${listen} did not report ${version} (last: ${last})`);
+}
+
+/** The agent TOML of a test node whose root stands for `/`. */
+export function agentToml(name: string, listen: string, root: string, socket: string): string {
+  const address = listen.slice(0, listen.lastIndexOf(':'));
+  return [
+    `name = "${name}"`,
+    `address = "${address}"`,
+    `listen = "${listen}"`,
+    `state_dir = "${root}/var/lib/mcp"`,
+    `srv_root = "${root}/srv"`,
+    `runtime_socket = "${socket}"`,
+    '',
+  ].join('\n');
+}
