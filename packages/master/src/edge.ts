@@ -216,7 +216,8 @@ function drift(
   if (runs.length === 0) {
     if (silent.size > 0) {
       const names = [...silent].sort().join(', ');
-      return `${at}; cannot check: ${names} did not answer, service '${route.service}' may run there`;
+      const may = `service '${route.service}' may run there`;
+      return `${at}; cannot check: ${names} did not answer, ${may}`;
     }
     return `${at}; service '${route.service}' runs on no node`;
   }

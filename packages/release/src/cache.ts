@@ -1,4 +1,5 @@
-// The build cache, <repo>/.cache/mcp-release (gitignored): each entry is written whole or not at all.
+// The build cache, <repo>/.cache/mcp-release (gitignored): each entry is written whole or not
+// at all.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 import { createTestCa } from './ca.js';
 import { freePort } from './net.js';
-import { spawnProcess, waitUntilReady, type SpawnedProcess } from './process.js';
+import { restartable } from './restartable.js';
 import { requireTools, type Tool } from './requirements.js';
 
 export const PEBBLE_TOOLS: readonly Tool[] = [{ tool: '/usr/bin/pebble', debianPackage: 'pebble' }];
@@ -108,37 +108,28 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
   };
   if (options.alwaysValid === false) delete env.PEBBLE_VA_ALWAYS_VALID;
 
-  // spawnProcess registers each process for cleanup; a stopped instance has nothing to clean.
-  let proc: SpawnedProcess | undefined;
-  const stop = async (): Promise<void> => {
-    await proc?.stop();
-  };
-  const start = async (): Promise<void> => {
-    if (proc?.running()) return;
-    proc = await spawnProcess('/usr/bin/pebble', args, { logFile, env });
-    try {
-      await waitUntilReady(proc, async () => (await fetchText(directoryUrl, caPem)).length > 0, {
-        what: `Pebble on ${directoryUrl}`,
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-      });
-    } catch (err) {
-      await stop();
-      throw err;
-    }
-  };
+  const run = restartable({
+    command: '/usr/bin/pebble',
+    args,
+    logFile,
+    env,
+    what: `Pebble on ${directoryUrl}`,
+    ready: async () => (await fetchText(directoryUrl, caPem)).length > 0,
+    readyTimeoutMs: options.readyTimeoutMs,
+  });
 
-  await start();
+  await run.start();
   return {
     directoryUrl,
     caFile: ca.certPath,
     eab,
     logFile,
     get pid() {
-      return proc?.pid ?? 0;
+      return run.pid;
     },
     rootPem: () => fetchText(`${managementUrl}/roots/0`, caPem),
-    stop,
-    start,
+    stop: () => run.stop(),
+    start: () => run.start(),
   };
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'smol-toml';
 
 import { freePort } from '../net.js';
-import { spawnProcess, waitUntilReady, type SpawnedProcess } from '../process.js';
+import { restartable } from '../restartable.js';
 
 /** The program, run from the built package (`pnpm --filter @mcp/testkit build`). */
 export const MCNS_BIN = fileURLToPath(new URL('../../bin/mcns.js', import.meta.url));
@@ -83,30 +83,16 @@ export async function startMcns(options: McnsOptions): Promise<Mcns> {
   const host = options.address.includes(':') ? `[${options.address}]` : options.address;
   const url = `http://${host}:${httpPort}`;
 
-  // spawnProcess registers each process for cleanup; a stopped instance has nothing to clean.
-  let proc: SpawnedProcess | undefined;
-  const stop = async (): Promise<void> => {
-    await proc?.stop();
-  };
-  const start = async (): Promise<void> => {
-    if (proc?.running()) return;
-    proc = await spawnProcess(process.execPath, [MCNS_BIN, '--config', configFile], { logFile });
-    try {
-      await waitUntilReady(proc, () => answers(url, zones[0] ?? '', token), {
-        what: `MCNS stand-in at ${url}`,
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-      });
-    } catch (err) {
-      await stop();
-      throw err;
-    }
-  };
-  const kill = async (): Promise<void> => {
-    if (proc?.running()) process.kill(proc.pid, 'SIGKILL');
-    await proc?.exited;
-  };
+  const run = restartable({
+    command: process.execPath,
+    args: [MCNS_BIN, '--config', configFile],
+    logFile,
+    what: `MCNS stand-in at ${url}`,
+    ready: () => answers(url, zones[0] ?? '', token),
+    readyTimeoutMs: options.readyTimeoutMs,
+  });
 
-  await start();
+  await run.start();
   return {
     url,
     dnsAddress: { host: options.address, port: dnsPort },
@@ -116,12 +102,12 @@ export async function startMcns(options: McnsOptions): Promise<Mcns> {
     dbPath,
     configFile,
     get pid() {
-      return proc?.pid ?? 0;
+      return run.pid;
     },
     logFile,
-    stop,
-    start,
-    kill,
+    stop: () => run.stop(),
+    start: () => run.start(),
+    kill: () => run.kill(),
   };
 }
 

@@ -8,7 +8,7 @@ import { createChannel, createClient } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
 import { SocketPathTooLongError } from '../errors.js';
-import { spawnProcess, waitUntilReady, type SpawnedProcess } from '../process.js';
+import { restartable } from '../restartable.js';
 
 /** The program, run from the built package (`pnpm --filter @mcp/testkit build`). */
 export const MC_PROXY_BIN = fileURLToPath(new URL('../../bin/mc-proxy.js', import.meta.url));
@@ -72,33 +72,16 @@ export async function startMcProxy(options: McProxyOptions): Promise<McProxy> {
   if (options.caFile !== undefined) config.backend_ca_file = resolve(options.caFile);
   await writeFile(configFile, stringify(config));
 
-  // spawnProcess registers each process for cleanup; a stopped instance has nothing to clean.
-  let proc: SpawnedProcess | undefined;
-  const what = `mc-proxy stand-in on ${socketPath}`;
-  const stop = async (): Promise<void> => {
-    await proc?.stop();
-  };
-  const start = async (): Promise<void> => {
-    if (proc?.running()) return;
-    proc = await spawnProcess(process.execPath, [MC_PROXY_BIN, '--config', configFile], {
-      logFile,
-    });
-    try {
-      await waitUntilReady(proc, () => answers(socketPath), {
-        what,
-        timeoutMs: options.readyTimeoutMs ?? 15_000,
-      });
-    } catch (err) {
-      await stop();
-      throw err;
-    }
-  };
-  const kill = async (): Promise<void> => {
-    if (proc?.running()) process.kill(proc.pid, 'SIGKILL');
-    await proc?.exited;
-  };
+  const run = restartable({
+    command: process.execPath,
+    args: [MC_PROXY_BIN, '--config', configFile],
+    logFile,
+    what: `mc-proxy stand-in on ${socketPath}`,
+    ready: () => answers(socketPath),
+    readyTimeoutMs: options.readyTimeoutMs,
+  });
 
-  await start();
+  await run.start();
   return {
     socketPath,
     dbPath,
@@ -106,12 +89,12 @@ export async function startMcProxy(options: McProxyOptions): Promise<McProxy> {
     address: options.address,
     listeners: [...options.listeners],
     get pid() {
-      return proc?.pid ?? 0;
+      return run.pid;
     },
     logFile,
-    stop,
-    start,
-    kill,
+    stop: () => run.stop(),
+    start: () => run.start(),
+    kill: () => run.kill(),
   };
 }
 
