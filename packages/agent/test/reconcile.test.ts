@@ -11,6 +11,9 @@ import { startAgent, type RunningAgent } from '../src/main.js';
 import { containerName } from '../src/runtime/labels.js';
 import { service, startHarness, web, type Harness } from './harness.js';
 
+/** A container that stays up without a port. */
+const IDLE = ['sh', '-c', "trap 'exit 0' TERM; sleep 600 & wait"];
+
 let h: Harness;
 const running: RunningAgent[] = [];
 
@@ -48,7 +51,9 @@ async function restart(agent: Agent): Promise<Agent> {
 describe('start-up reconcile', () => {
   it('start-up removes owned containers of services missing from the registry', async () => {
     const agent = h.agent();
-    const ghost = service('ghost', [web('web', h.images[0])]);
+    // Planned without host ports, httpd would find no $PORT and crash-loop under its restart
+    // policy; Podman can refuse to remove a container caught between two restarts.
+    const ghost = service('ghost', [web('web', h.images[0], { cmd: IDLE })]);
     const plan = planContainer(
       agent.config.name,
       agent.config.address,
@@ -61,7 +66,7 @@ describe('start-up reconcile', () => {
     await agent.runtime.start(id);
     // Another node's container on the same runtime is not this agent's to remove.
     const other = h.agent();
-    const elsewhere = service('elsewhere', [web('web', h.images[0])]);
+    const elsewhere = service('elsewhere', [web('web', h.images[0], { cmd: IDLE })]);
     const theirs = await other.runtime.create(
       planContainer(
         other.config.name,
