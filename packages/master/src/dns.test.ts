@@ -15,8 +15,10 @@ import type { Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { McnsConfig } from './config.js';
+import { NODE_RECORD_REFRESH_MS } from './dns.js';
+import { McnsClient } from './mcns.js';
 import { FakeAgent } from './test-support/fake-agent.js';
-import { captureLog, startTestMaster, type TestMaster } from './test-support/master.js';
+import { captureLog, FakeClock, startTestMaster, type TestMaster } from './test-support/master.js';
 import { serviceSpec } from './test-support/spec.js';
 import { testDir } from './test-support/tmp.js';
 
@@ -171,6 +173,30 @@ describe('Master DNS records', () => {
     const found = await waitFor(() => resolve4('late.mcp.mcp.test'), { what: 'late.mcp.mcp.test' });
     expect(found).toEqual(['127.0.0.4']);
     expect(JSON.stringify(lines)).not.toContain(mcns.token);
+  });
+
+  it('a node record MCNS lost is written again once the refresh interval has passed', async () => {
+    const clock = new FakeClock();
+    const m = await startTestMaster({ mcns: config(), clock });
+    cleanup.push(() => m.close());
+    const node = await FakeAgent.start({ name: 'lost', address: '127.0.0.5' });
+    cleanup.push(() => node.stop());
+    await node.register(m.address);
+    await waitFor(() => resolve4('lost.mcp.mcp.test'), { what: 'lost.mcp.mcp.test' });
+    const client = new McnsClient({ url: mcns.url, token: mcns.token });
+    for (const r of await client.list(ZONE, { name: 'lost.mcp.mcp.test' })) {
+      await client.remove(ZONE, r);
+    }
+
+    await node.heartbeat(m.address);
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await resolve4('lost.mcp.mcp.test').catch(() => []);
+    clock.advance(NODE_RECORD_REFRESH_MS);
+    await node.heartbeat(m.address);
+
+    expect(before).toEqual([]);
+    const found = await waitFor(() => resolve4('lost.mcp.mcp.test'), { what: 'record back' });
+    expect(found).toEqual(['127.0.0.5']);
   });
 
   it('ListDnsRecords lists the managed names with their owners', async () => {

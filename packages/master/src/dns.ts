@@ -18,9 +18,16 @@ function step(node: string, detail: string, error = ''): Step {
 /** What an upsert did. */
 type Change = 'added' | 'updated' | 'unchanged';
 
+/**
+ * How often a node's record is written again although nothing changed, in milliseconds: MCNS
+ * may have lost it (restored from an old backup, records deleted by hand), and nothing else
+ * would tell the master.
+ */
+export const NODE_RECORD_REFRESH_MS = 300_000;
+
 export class DnsRecords {
-  /** Node name to the address last written for it (or being written). */
-  private readonly nodes = new Map<string, string>();
+  /** Node name to the address last written for it (or being written), and when. */
+  private readonly nodes = new Map<string, { address: string; at: number }>();
 
   constructor(
     private readonly client: McnsClient,
@@ -28,6 +35,10 @@ export class DnsRecords {
     readonly zone: string,
     private readonly registry: NodeRegistry,
     private readonly log: Logger,
+    /** The master's clock, Unix ms. Default `Date.now`. */
+    private readonly now: () => number = Date.now,
+    /** See NODE_RECORD_REFRESH_MS. */
+    private readonly refreshMs = NODE_RECORD_REFRESH_MS,
   ) {}
 
   serviceName(service: string): string {
@@ -77,19 +88,26 @@ export class DnsRecords {
     this.nodeSeen(node);
   }
 
-  /** A heartbeat: writes the node's name only when it was not written with this address. */
+  /**
+   * A heartbeat: writes the node's name when it was not written with this address, or not for
+   * `refreshMs` (an upsert: a record still right costs one read).
+   */
   nodeSeen(node: string): void {
     const address = this.registry.get(node)?.info.address ?? '';
-    if (address === '' || this.nodes.get(node) === address) return;
+    const written = this.nodes.get(node);
+    const now = this.now();
+    const fresh = written?.address === address && now - written.at < this.refreshMs;
+    if (address === '' || fresh) return;
 
-    this.nodes.set(node, address);
+    const entry = { address, at: now };
+    this.nodes.set(node, entry);
     const name = this.nodeName(node);
     this.point(name, address).then(
       (change) => {
         if (change !== 'unchanged') this.log.info({ node, name, address }, 'node dns record set');
       },
       (err: unknown) => {
-        if (this.nodes.get(node) === address) this.nodes.delete(node);
+        if (this.nodes.get(node) === entry) this.nodes.delete(node);
         this.log.warn({ node, err }, 'node dns record not set; retried at the next heartbeat');
       },
     );

@@ -86,6 +86,7 @@ export async function runMaster(
       config.mcns.zone,
       registry,
       log,
+      () => clock.now(),
     );
   const readyAtMs = clock.now() + (options.startupGraceMs ?? Math.ceil(intervalMs * 1.1));
   const master = new Master({
