@@ -81,6 +81,7 @@ describe('mcp dns', () => {
     expect(empty.code).toBe(0);
     expect(empty.stdout.toString().trim()).toBe('No DNS records.');
     expect(failed.code).toBe(1);
+    expect(failed.stdout.toString()).toBe('');
     expect(failed.stderr.toString()).toContain(
       "error: failed to list record '*' in zone 'mcp.test': connection refused",
     );

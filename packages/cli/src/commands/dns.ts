@@ -26,7 +26,8 @@ export default class Dns extends McpCommand {
     const res = await this.master(config).listDnsRecords({ zone: flags.zone ?? '' });
 
     if (flags.json) this.log(formatJson(ListDnsRecordsResponse.toJSON(res)));
-    else this.log(formatDnsRecords(res.records));
+    // MCNS not read: no table, which would read as "there are none".
+    else if (!res.error) this.log(formatDnsRecords(res.records));
     if (res.error) {
       this.logToStderr(`error: ${res.error}`);
       this.exit(1);
