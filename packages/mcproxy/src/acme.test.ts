@@ -1,5 +1,5 @@
-import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +67,8 @@ describe('AcmeCertificates', () => {
     ).toBe(true);
     expect(first.notAfterMs).toBe(Date.parse(leaf.validTo));
     expect(certs.notAfter('web.svc.mcp.test')).toBe(first.notAfterMs);
-    expect(again).toEqual(first);
+    expect(first.ordered).toBe(true);
+    expect(again).toEqual({ ...first, ordered: false });
     expect(new X509Certificate(readFileSync(again.certPath)).serialNumber).toBe(leaf.serialNumber);
     expect(statSync(first.keyPath).mode & 0o777).toBe(0o600);
     expect(statSync(join(certs.certDir, 'acme-account.key')).mode & 0o777).toBe(0o600);
@@ -92,6 +93,51 @@ describe('AcmeCertificates', () => {
     expect(await certs.renewDue(['long.example.net', 'NEW.example.net.'])).toEqual([
       'new.example.net',
     ]);
+  });
+
+  it('AcmeCertificates.ensure orders again a pair whose key is garbage or belongs to another pair', async () => {
+    const certs = manager();
+    const ca = await createTestCa(join(base, 'ca3'));
+    await ca.issue({ names: ['garbage.example.net'], dir: certs.certDir, days: 90 });
+    await ca.issue({ names: ['swapped.example.net'], dir: certs.certDir, days: 90 });
+    await ca.issue({ names: ['other.example.net'], dir: certs.certDir, days: 90 });
+    writeFileSync(join(certs.certDir, 'garbage.example.net.key'), 'not a key\n');
+    copyFileSync(
+      join(certs.certDir, 'other.example.net.key'),
+      join(certs.certDir, 'swapped.example.net.key'),
+    );
+    const matches = (pair: { certPath: string; keyPath: string }) =>
+      new X509Certificate(readFileSync(pair.certPath)).checkPrivateKey(
+        createPrivateKey(readFileSync(pair.keyPath)),
+      );
+
+    const garbage = await certs.ensure('garbage.example.net');
+    const swapped = await certs.ensure('swapped.example.net');
+
+    const root = await pebble.rootPem();
+    expect(garbage.ordered).toBe(true);
+    expect(matches(garbage)).toBe(true);
+    expect(chain(garbage.certPath, root).chained).toBe(true);
+    expect(swapped.ordered).toBe(true);
+    expect(matches(swapped)).toBe(true);
+    expect(chain(swapped.certPath, root).chained).toBe(true);
+    expect((await certs.ensure('other.example.net')).ordered).toBe(false);
+  });
+
+  it('AcmeCertificates.renewDue orders again a pair whose key does not belong to it', async () => {
+    const certs = manager();
+    const ca = await createTestCa(join(base, 'ca4'));
+    await ca.issue({ names: ['bad.example.net'], dir: certs.certDir, days: 90 });
+    await ca.issue({ names: ['good.example.net'], dir: certs.certDir, days: 90 });
+    writeFileSync(join(certs.certDir, 'bad.example.net.key'), '-----BEGIN PRIVATE KEY-----\n');
+
+    const renewed = await certs.renewDue();
+
+    const cert = new X509Certificate(readFileSync(join(certs.certDir, 'bad.example.net.crt')));
+    const key = createPrivateKey(readFileSync(join(certs.certDir, 'bad.example.net.key')));
+    expect(renewed).toEqual(['bad.example.net']);
+    expect(cert.checkPrivateKey(key)).toBe(true);
+    expect(await certs.renewDue()).toEqual([]);
   });
 
   it('AcmeCertificates.ensure fails naming hostname, directory and reason, and writes nothing', async () => {

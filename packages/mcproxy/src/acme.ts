@@ -2,7 +2,13 @@
 // `findCertificate` and mc-proxy read: `<cert_dir>/<hostname>.crt|.key`.
 import { readdir } from 'node:fs/promises';
 
-import { certificatePaths, normalHostname, readNotAfter, writePair } from './cert-files.js';
+import {
+  certificatePaths,
+  normalHostname,
+  readNotAfter,
+  readUsableNotAfter,
+  writePair,
+} from './cert-files.js';
 import type { CertificatePair } from './certificates.js';
 import { CertificateOrderError, CertificateRenewalError } from './acme-errors.js';
 import { orderCertificate, type ChallengeSolver } from './acme-order.js';
@@ -33,8 +39,14 @@ export interface AcmeOptions {
   readonly requestRetries?: number;
 }
 
-/** A certificate pair and when it expires. */
-export type IssuedPair = CertificatePair & { readonly notAfterMs: number };
+/**
+ * A certificate pair, when it expires, and whether it was ordered now (`ordered: true`) or the
+ * pair already in `certDir` was kept (`false`).
+ */
+export type IssuedPair = CertificatePair & {
+  readonly notAfterMs: number;
+  readonly ordered: boolean;
+};
 
 const DAY_MS = 86_400_000;
 
@@ -57,16 +69,16 @@ export class AcmeCertificates {
   }
 
   /**
-   * The pair for `hostname`: the one in `certDir` when it is valid for longer than the renewal
-   * window, else a new one ordered now.
+   * The pair for `hostname`: the one in `certDir` when it is usable (the key parses and belongs
+   * to the certificate) and valid for longer than the renewal window, else a new one ordered now.
    * @throws CertificateOrderError naming the hostname, the directory URL and the reason.
    */
   async ensure(hostname: string): Promise<IssuedPair> {
     const name = normalHostname(hostname);
     const pair = certificatePaths(this.certDir, name);
-    const notAfterMs = readNotAfter(pair.certPath);
+    const notAfterMs = readUsableNotAfter(pair);
     if (notAfterMs !== undefined && notAfterMs - Date.now() > this.renewBeforeMs) {
-      return { ...pair, notAfterMs };
+      return { ...pair, notAfterMs, ordered: false };
     }
     return this.#order(name);
   }
@@ -77,7 +89,8 @@ export class AcmeCertificates {
   }
 
   /**
-   * Renews every pair in `certDir` that expires within the window (wildcard `_.*` pairs are
+   * Renews every pair in `certDir` that expires within the window, or whose key does not parse
+   * or belong to its certificate (wildcard `_.*` pairs are
    * skipped: they come from elsewhere) and resolves to the hostnames renewed. With `hostnames`,
    * only those are looked at, and one without a pair yet is ordered too.
    * @throws CertificateRenewalError after trying all, when any failed (carries the renewed).
@@ -90,7 +103,7 @@ export class AcmeCertificates {
         .map((f) => f.slice(0, -'.crt'.length));
     const due = [...new Set(names)]
       .filter((name) => {
-        const notAfterMs = readNotAfter(certificatePaths(this.certDir, name).certPath);
+        const notAfterMs = readUsableNotAfter(certificatePaths(this.certDir, name));
         return notAfterMs === undefined || notAfterMs - Date.now() <= this.renewBeforeMs;
       })
       .sort();
@@ -126,7 +139,7 @@ export class AcmeCertificates {
       if (notAfterMs === undefined) {
         throw new CertificateOrderError(name, this.directoryUrl, 'the issued PEM is unreadable');
       }
-      return { ...pair, notAfterMs };
+      return { ...pair, notAfterMs, ordered: true };
     })().finally(() => this.#inFlight.delete(name));
     this.#inFlight.set(name, order);
     return order;

@@ -1,5 +1,5 @@
 // Certificate pairs on disk: written so a reader never sees half a file, and read for expiry.
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +30,23 @@ export function readNotAfter(certPath: string): number | undefined {
   }
   try {
     const ms = Date.parse(new X509Certificate(pem).validTo);
+    return Number.isNaN(ms) ? undefined : ms;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The expiry (ms) of a pair that mc-proxy can serve: the certificate reads, its key parses
+ * (`createPrivateKey`) and belongs to it (`checkPrivateKey`); undefined otherwise (either file
+ * absent or unreadable, a garbage key, the key of another pair).
+ */
+export function readUsableNotAfter(pair: CertificatePair): number | undefined {
+  try {
+    const cert = new X509Certificate(readFileSync(pair.certPath, 'utf8'));
+    const key = createPrivateKey(readFileSync(pair.keyPath, 'utf8'));
+    if (!cert.checkPrivateKey(key)) return undefined;
+    const ms = Date.parse(cert.validTo);
     return Number.isNaN(ms) ? undefined : ms;
   } catch {
     return undefined;

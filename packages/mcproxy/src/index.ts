@@ -6,7 +6,7 @@ export { CertificateMissingError, findCertificate, type CertificatePair } from '
 export { AcmeCertificates, type AcmeOptions, type IssuedPair } from './acme.js';
 export { CertificateOrderError, CertificateRenewalError } from './acme-errors.js';
 export type { ChallengeSolver } from './acme-order.js';
-export { certificatePaths, readNotAfter } from './cert-files.js';
+export { certificatePaths, readNotAfter, readUsableNotAfter } from './cert-files.js';
 export {
   AcmeKeyFileError,
   acmeCertificates,
