@@ -99,15 +99,17 @@ memory = "512Mi"
   });
 
   it('reads [acme] with its defaults, and leaves it out when absent', () => {
+    const caFile = join(dir, 'acme-ca.pem');
+    writeFileSync(caFile, 'PEM');
     const c = load(
       '[acme]\ndirectory_url = "https://ca.test:14000/dir"\neab_kid = "k"\n' +
-        'eab_hmac_key_file = "/etc/mcp/eab.key"\nca_file = "/etc/mcp/ca.pem"',
+        `eab_hmac_key_file = "/etc/mcp/eab.key"\nca_file = "${caFile}"`,
     );
 
     expect(load('').acme).toBeUndefined();
     expect(c.acme).toEqual({
       directoryUrl: 'https://ca.test:14000/dir',
-      caFile: '/etc/mcp/ca.pem',
+      caFile,
       eabKid: 'k',
       eabHmacKeyFile: '/etc/mcp/eab.key',
       email: undefined,
@@ -122,6 +124,32 @@ memory = "512Mi"
       /acme: eab_kid and eab_hmac_key_file go together/,
     );
     expect(() => load('[acme]\nemail = "a@b.c"')).toThrow(/acme\.directory_url/);
+  });
+
+  it('loadAgentConfig resolves relative [acme] paths against the config file directory', () => {
+    writeFileSync(join(dir, 'rel-ca.pem'), 'PEM');
+    const c = load(
+      '[acme]\ndirectory_url = "https://ca.test/dir"\nca_file = "rel-ca.pem"\neab_kid = "k"\n' +
+        'eab_hmac_key_file = "keys/eab.key"\ndns01_mcns_url = "http://mcns.test:8080"\n' +
+        'dns01_mcns_token_file = "../mcns.token"\ndns01_zone = "mcp.test"',
+    );
+
+    expect(c.acme).toMatchObject({
+      caFile: join(dir, 'rel-ca.pem'),
+      eabHmacKeyFile: join(dir, 'keys', 'eab.key'),
+      dns01McnsTokenFile: join(dir, '..', 'mcns.token'),
+    });
+  });
+
+  it('loadAgentConfig refuses an [acme] ca_file that cannot be read, naming it', () => {
+    const missing = join(dir, 'no-such-ca.pem');
+
+    expect(() =>
+      load('[acme]\ndirectory_url = "https://ca.test/dir"\nca_file = "no-such-ca.pem"'),
+    ).toThrow(new RegExp(`: acme\\.ca_file: '${missing}' is not readable: ENOENT`));
+    expect(() =>
+      load('[acme]\ndirectory_url = "https://ca.test/dir"\nca_file = "no-such-ca.pem"'),
+    ).toThrow(ConfigError);
   });
 
   it('reads the dns-01 keys of [acme], all three or none', () => {

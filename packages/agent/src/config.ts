@@ -1,6 +1,6 @@
 // Agent configuration: a TOML file, validated, with documented defaults.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { nodeArch, nodeOs } from '@mcp/membership';
 import type { AcmeSettings } from '@mcp/mcproxy';
@@ -186,18 +186,38 @@ export function loadAgentConfig(file: string): AgentConfig {
     certDir: c.cert_dir ?? join(c.state_dir, 'certs'),
     zone: c.zone,
     bootStages: bootStages(c.boot),
-    acme: c.acme && {
-      directoryUrl: c.acme.directory_url,
-      caFile: c.acme.ca_file,
-      eabKid: c.acme.eab_kid,
-      eabHmacKeyFile: c.acme.eab_hmac_key_file,
-      email: c.acme.email,
-      renewBeforeDays: c.acme.renew_before_days,
-      checkIntervalMs: c.acme.check_interval_ms,
-      dns01McnsUrl: c.acme.dns01_mcns_url,
-      dns01McnsTokenFile: c.acme.dns01_mcns_token_file,
-      dns01Zone: c.acme.dns01_zone,
-    },
+    acme: c.acme && acmeSettings(file, c.acme),
+  };
+}
+
+/**
+ * `[acme]` as settings: its file paths resolved against the config file's directory (not the
+ * process's cwd), and `ca_file` read now, so a missing one stops the agent at start.
+ */
+function acmeSettings(file: string, a: NonNullable<z.infer<typeof schema>['acme']>): AcmeSettings {
+  const path = (p: string | undefined) => (p === undefined ? undefined : resolve(dirname(file), p));
+  const caFile = path(a.ca_file);
+  if (caFile !== undefined) {
+    try {
+      readFileSync(caFile);
+    } catch (err) {
+      const why = (err as Error).message;
+      throw new ConfigError(file, `acme.ca_file: '${caFile}' is not readable: ${why}`, {
+        cause: err,
+      });
+    }
+  }
+  return {
+    directoryUrl: a.directory_url,
+    caFile,
+    eabKid: a.eab_kid,
+    eabHmacKeyFile: path(a.eab_hmac_key_file),
+    email: a.email,
+    renewBeforeDays: a.renew_before_days,
+    checkIntervalMs: a.check_interval_ms,
+    dns01McnsUrl: a.dns01_mcns_url,
+    dns01McnsTokenFile: path(a.dns01_mcns_token_file),
+    dns01Zone: a.dns01_zone,
   };
 }
 

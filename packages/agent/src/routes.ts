@@ -106,7 +106,8 @@ export function requireCertificates(spec: ServiceSpec, config: RouteConfig): str
 
 /**
  * Obtains (ACME `ensure`) the pair of each L7 hostname of a definition, one after another, and
- * says in the step's detail when each expires.
+ * says in the step's detail which were ordered now and which existing pairs were kept, and when
+ * each expires: `obtained for a (valid until ...); kept for b (valid until ...)`.
  * @throws CertificateOrderError for the first hostname the ACME server gave none.
  */
 export async function obtainCertificates(
@@ -114,12 +115,18 @@ export async function obtainCertificates(
   config: RouteConfig,
   certificates: AcmeCertificates,
 ): Promise<string> {
-  const parts: string[] = [];
+  const obtained: string[] = [];
+  const kept: string[] = [];
   for (const hostname of l7Hostnames(spec, config.zone)) {
     const pair = await certificates.ensure(hostname);
-    parts.push(`${hostname} (valid until ${new Date(pair.notAfterMs).toISOString()})`);
+    const part = `${hostname} (valid until ${new Date(pair.notAfterMs).toISOString()})`;
+    (pair.ordered ? obtained : kept).push(part);
   }
-  return parts.length ? `obtained for ${parts.join(', ')}` : 'no L7 routes';
+  const parts = [
+    ...(obtained.length ? [`obtained for ${obtained.join(', ')}`] : []),
+    ...(kept.length ? [`kept for ${kept.join(', ')}`] : []),
+  ];
+  return parts.length ? parts.join('; ') : 'no L7 routes';
 }
 
 /** When the pair an L7 route on `hostname` uses expires (ms); 0 when unknown or absent. */

@@ -139,6 +139,12 @@ describe('ACME certificates on the node proxy', () => {
     expect(await l7Routes()).not.toContain('acme1.example.net');
     expect(web?.proxyHostname).toBe(internal);
     expect(web?.tlsNotAfterMs).toBe(Date.parse(got.cert.validTo));
+
+    const again = await a.deploy(site(a, 'acme1', { public: true }));
+    expect(again.steps.hasFailed).toBe(false);
+    expect(step(again.steps.list, 'certificates')?.detail).toBe(
+      `kept for ${internal} (valid until ${new Date(Date.parse(got.cert.validTo)).toISOString()})`,
+    );
   });
 
   it('Pebble down: the certificates step fails, no container is created, no route registered', async () => {
