@@ -1,7 +1,7 @@
 // The edge with [acme]: certificates of public hostnames from real Pebble, obtained before a
 // route is kept, refused with Pebble down, and renewed by the re-sync loop.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -139,5 +139,43 @@ describe('edge with [acme]', () => {
     expect(renewed.cert.serialNumber).not.toBe(first);
     expect(renewed.cert.serialNumber).not.toBe(shortSerial);
     expect(set?.tlsCertPath).toBe(short.certPath);
+  });
+
+  it('the re-sync falls back to the wildcard pair while the own pair is gone and Pebble is down', async () => {
+    const { route: set } = await edge.client.setupEdgeRoute({ route: route('fall.example.net') });
+    const wildcard = await h.ca.issue({ names: ['*.example.net'], dir: h.certDir });
+    const caPem = readFileSync(h.ca.certPath, 'utf8');
+    const served = async () =>
+      (await admin.listRoutes()).find((r) => r.hostname === 'fall.example.net')?.tlsCertPath;
+
+    await pebble.stop();
+    let fallback: { body: string; cert: X509Certificate };
+    try {
+      rmSync(set?.tlsCertPath ?? '');
+      rmSync(set?.tlsKeyPath ?? '');
+      await waitFor(async () => (await served()) === wildcard.certPath || undefined, {
+        what: 'the route on the wildcard pair',
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      fallback = await viaEdge('fall.example.net', caPem);
+    } finally {
+      await pebble.start();
+    }
+    // Pebble back: the renewal orders the own pair again, and the re-sync returns to it.
+    await waitFor(async () => (await served()) === set?.tlsCertPath || undefined, {
+      what: 'the route back on its own pair',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
+    rmSync(wildcard.certPath);
+    rmSync(wildcard.keyPath);
+
+    const back = await viaEdge('fall.example.net', await pebble.rootPem());
+    expect(set?.tlsCertPath).toBe(join(h.certDir, 'fall.example.net.crt'));
+    expect(wildcard.certPath).toBe(join(h.certDir, '_.example.net.crt'));
+    expect(fallback.body).toBe('hello from the edge');
+    expect(fallback.cert.subjectAltName).toBe('DNS:*.example.net');
+    expect(back.cert.subjectAltName).toBe('DNS:fall.example.net');
   });
 });

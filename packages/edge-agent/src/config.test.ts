@@ -131,6 +131,35 @@ describe('loadEdgeConfig [acme]', () => {
     expect(load().acme).toBeUndefined();
   });
 
+  it('loadEdgeConfig resolves relative [acme] paths against the config file directory', () => {
+    writeFileSync(join(dir, 'rel-ca.pem'), 'PEM');
+    const c = load(
+      '[acme]',
+      'directory_url = "https://ca.test:14000/dir"',
+      'ca_file = "rel-ca.pem"',
+      'eab_kid = "k"',
+      'eab_hmac_key_file = "keys/eab.key"',
+      'dns01_mcns_url = "http://mcns.test:8080"',
+      'dns01_mcns_token_file = "../mcns.token"',
+      'dns01_zone = "example.net"',
+    );
+
+    expect(c.acme).toMatchObject({
+      caFile: join(dir, 'rel-ca.pem'),
+      eabHmacKeyFile: join(dir, 'keys', 'eab.key'),
+      dns01McnsTokenFile: join(dir, '..', 'mcns.token'),
+    });
+  });
+
+  it('loadEdgeConfig refuses an [acme] ca_file that cannot be read, naming it', () => {
+    const lines = ['[acme]', 'directory_url = "https://ca/dir"', 'ca_file = "no-such-ca.pem"'];
+
+    expect(() => load(...lines)).toThrow(ConfigError);
+    expect(() => load(...lines)).toThrow(
+      `: acme.ca_file: '${join(dir, 'no-such-ca.pem')}' is not readable: ENOENT`,
+    );
+  });
+
   it('loadEdgeConfig reads the dns-01 keys of [acme]', () => {
     const c = load(
       '[acme]',

@@ -1,7 +1,7 @@
 // Edge agent configuration: a TOML file, validated, with documented defaults. Validation is
 // written out rather than done with zod, which would double the agent's idle memory.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import type { AcmeSettings } from '@mcp/mcproxy';
 import ipaddr from 'ipaddr.js';
@@ -68,13 +68,13 @@ export function loadEdgeConfig(file: string): EdgeConfig {
   }
 
   try {
-    return readConfig(new FieldReader(raw as Record<string, unknown>));
+    return readConfig(new FieldReader(raw as Record<string, unknown>), dirname(file));
   } catch (err) {
     throw new ConfigError(file, (err as Error).message, { cause: err });
   }
 }
 
-function readConfig(f: FieldReader): EdgeConfig {
+function readConfig(f: FieldReader, base: string): EdgeConfig {
   const stateDir = f.text('state_dir');
   const config: EdgeConfig = {
     name: f.label('name'),
@@ -91,25 +91,29 @@ function readConfig(f: FieldReader): EdgeConfig {
     zone: f.optional('zone', () => f.domain('zone')) ?? 'local',
     allowedDomains: f.optional('allowed_domains', () => f.domains('allowed_domains')) ?? [],
     overlayCidr: f.optional('overlay_cidr', () => f.check('overlay_cidr', cidr)) ?? '100.64.0.0/10',
-    acme: f.optional('acme', () => readAcme(f.section('acme'))),
+    acme: f.optional('acme', () => readAcme(f.section('acme'), base)),
   };
   f.noOthers();
   return config;
 }
 
-/** `[acme]`: directory_url required; EAB key id and key file together or not at all. */
-function readAcme(f: FieldReader): AcmeSettings {
+/**
+ * `[acme]`: directory_url required; EAB key id and key file together or not at all. File paths
+ * are resolved against `base` (the config file's directory), and `ca_file` is read now.
+ */
+function readAcme(f: FieldReader, base: string): AcmeSettings {
+  const path = (key: string) => f.optional(key, () => resolve(base, f.text(key)));
   const acme: AcmeSettings = {
     directoryUrl: f.check('directory_url', url),
-    caFile: f.optional('ca_file', () => f.text('ca_file')),
+    caFile: f.optional('ca_file', () => f.check('ca_file', (v) => readable(resolve(base, v)))),
     eabKid: f.optional('eab_kid', () => f.text('eab_kid')),
-    eabHmacKeyFile: f.optional('eab_hmac_key_file', () => f.text('eab_hmac_key_file')),
+    eabHmacKeyFile: path('eab_hmac_key_file'),
     email: f.optional('email', () => f.text('email')),
     renewBeforeDays: f.optional('renew_before_days', () => f.number('renew_before_days', 0)) ?? 30,
     checkIntervalMs:
       f.optional('check_interval_ms', () => f.int('check_interval_ms', 100)) ?? 3_600_000,
     dns01McnsUrl: f.optional('dns01_mcns_url', () => f.check('dns01_mcns_url', url)),
-    dns01McnsTokenFile: f.optional('dns01_mcns_token_file', () => f.text('dns01_mcns_token_file')),
+    dns01McnsTokenFile: path('dns01_mcns_token_file'),
     dns01Zone: f.optional('dns01_zone', () => f.domain('dns01_zone')),
   };
   f.noOthers();
@@ -121,6 +125,16 @@ function readAcme(f: FieldReader): AcmeSettings {
     throw new Error('acme: dns01_mcns_url, dns01_mcns_token_file and dns01_zone go together');
   }
   return acme;
+}
+
+/** `path` when it can be read, else an error naming it and why. */
+function readable(path: string): string {
+  try {
+    readFileSync(path);
+  } catch (err) {
+    throw new Error(`'${path}' is not readable: ${(err as Error).message}`);
+  }
+  return path;
 }
 
 function url(value: string): string {

@@ -47,7 +47,7 @@ export async function startEdgeAgent(
 
   // The stored routes, and the proxy they are applied to.
   const proxy = new ProxyClient(config.proxySocket);
-  const routes = new EdgeRoutes(new StateFile(config.stateDir), proxy);
+  const routes = new EdgeRoutes(new StateFile(config.stateDir), proxy, config.certDir);
   const certificates = config.acme && acmeCertificates(config.acme, config.certDir);
   const rules = {
     allowedDomains: config.allowedDomains,

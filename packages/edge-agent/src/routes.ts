@@ -1,7 +1,7 @@
 // The edge's routes: kept in the state file, applied to the edge's mc-proxy. A change reaches
 // the state file only once the proxy has taken it, so nothing half-applied is reported done.
-import { syncRoutes, type ProxyClient } from '@mcp/mcproxy';
-import { EdgeRoute, type RouteEntry, type RouteTableDiff } from '@mcp/proto';
+import { findCertificate, syncRoutes, type ProxyClient } from '@mcp/mcproxy';
+import { EdgeRoute, RouteMode, type RouteEntry, type RouteTableDiff } from '@mcp/proto';
 import { routeKey } from '@mcp/scheduler/routing';
 
 import { EdgeRouteTakenError } from './errors.js';
@@ -22,10 +22,14 @@ export class EdgeRoutes {
   private readonly lock = new Lock();
   private state: EdgeState;
 
-  /** Loads the stored routes; nothing is sent to the proxy until a call or a re-sync. */
+  /**
+   * Loads the stored routes; nothing is sent to the proxy until a call or a re-sync. With
+   * `certDir`, each re-sync points L7 routes at the pair `findCertificate` finds there now.
+   */
   constructor(
     private readonly file: StateFile,
     private readonly proxy: ProxyClient,
+    private readonly certDir?: string,
   ) {
     this.state = file.load();
   }
@@ -119,9 +123,34 @@ export class EdgeRoutes {
     });
   }
 
-  /** Re-applies every stored route to the proxy, removing released ones; the diff applied. */
+  /**
+   * Re-applies every stored route to the proxy, removing released ones; the diff applied. An L7
+   * route takes the pair `findCertificate(certDir, hostname)` finds now: its own pair, else the
+   * wildcard pair of its parent (the own pair gone and ACME unable to give one), and its own
+   * again once it is back. A route with neither keeps its stored paths.
+   */
   resync(): Promise<RouteTableDiff> {
-    return this.lock.run(() => this.apply(this.state.routes, []));
+    return this.lock.run(() => this.apply(this.currentPairs(this.state.routes), []));
+  }
+
+  // The routes with the pairs found in certDir now; `routes` itself when none changed.
+  private currentPairs(routes: EdgeRoute[]): EdgeRoute[] {
+    const certDir = this.certDir;
+    if (certDir === undefined) return routes;
+    let changed = false;
+    const current = routes.map((r) => {
+      if (r.mode !== RouteMode.ROUTE_MODE_L7 || r.tlsCertPath === '') return r;
+      let pair: { certPath: string; keyPath: string };
+      try {
+        pair = findCertificate(certDir, r.hostname);
+      } catch {
+        return r;
+      }
+      if (pair.certPath === r.tlsCertPath && pair.keyPath === r.tlsKeyPath) return r;
+      changed = true;
+      return { ...r, tlsCertPath: pair.certPath, tlsKeyPath: pair.keyPath };
+    });
+    return changed ? current : routes;
   }
 
   /**
