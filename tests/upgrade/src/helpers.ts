@@ -1,5 +1,6 @@
 // Shared set-up of the upgrade and provisioning tests: artifacts, the CLI, agent clients.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -25,12 +26,12 @@ export async function agentArtifact(
 export function brokenArtifact(dir: string, version: string): void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'mcp-agent-linux-amd64');
-  writeFileSync(
-    file,
-    '#!/bin/sh\necho "mcp-agent: this test build refuses to start" >&2\nexit 1\n',
-  );
+  const script = '#!/bin/sh\necho "mcp-agent: this test build refuses to start" >&2\nexit 1\n';
+  writeFileSync(file, script);
   chmodSync(file, 0o755);
-  writeFileSync(`${file}.json`, JSON.stringify({ version }));
+  const sha256 = createHash('sha256').update(script).digest('hex');
+  const size = Buffer.byteLength(script);
+  writeFileSync(`${file}.json`, JSON.stringify({ version, arch: 'amd64', sha256, size }));
 }
 
 /** What a CLI run printed. */

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -113,6 +114,88 @@ describe('mcp agent upgrade', () => {
     await waitForVersion(node.listen, A, 5_000);
   });
 
+  test('agent upgrade rolls back when the restart command fails after the swap', async () => {
+    const live = join(node.root, 'srv/mcp/mcp-agent');
+    const liveBefore = sha256(live);
+    // Succeeds for a binary that answers --version, fails (exit 1) for the broken one.
+    const restart = `systemctl restart mcp-agent && ${live} --version >/dev/null`;
+    const file = join(base, 'restart-fails.toml');
+    writeFileSync(file, node.configEntry(`restart_command = "${restart}"`));
+
+    const out = await mcp(file, ['agent', 'upgrade', 'n1', '--artifacts', join(base, 'broken')]);
+
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(
+      "failed to upgrade node 'n1' to 0.0.0-upgrade-broken: the restart command",
+    );
+    expect(out.stderr).toContain('failed: exit 1');
+    expect(out.stderr).toContain(`rolled back: node reports ${A} again`);
+    expect(out.stdout).toMatch(/n1\s+0\.0\.0-upgrade-a\s+0\.0\.0-upgrade-broken\s+rolled-back/);
+    expect(sha256(live)).toBe(liveBefore);
+    await waitForVersion(node.listen, A, 5_000);
+  });
+
+  test('agent upgrade rolls back when the restart command runs past --restart-timeout', async () => {
+    const live = join(node.root, 'srv/mcp/mcp-agent');
+    const liveBefore = sha256(live);
+    // Hangs for the broken binary only.
+    const restart = `systemctl restart mcp-agent; ${live} --version >/dev/null || sleep 120`;
+    const file = join(base, 'restart-hangs.toml');
+    writeFileSync(file, node.configEntry(`restart_command = "${restart}"`));
+    const started = Date.now();
+
+    const out = await mcp(file, [
+      'agent',
+      'upgrade',
+      'n1',
+      '--artifacts',
+      join(base, 'broken'),
+      '--restart-timeout',
+      '2',
+    ]);
+
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`the restart command '${restart}' did not finish within 2 s`);
+    expect(out.stderr).toContain(`rolled back: node reports ${A} again`);
+    expect(Date.now() - started).toBeLessThan(100_000);
+    expect(sha256(live)).toBe(liveBefore);
+    await waitForVersion(node.listen, A, 5_000);
+  });
+
+  test('agent upgrade refuses an artifact that differs from its manifest before connecting', async () => {
+    const logins = (): number =>
+      (readFileSync(join(node.sshd.dir, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? [])
+        .length;
+    const loginsBefore = logins();
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['sha', { sha256: '0'.repeat(64) }, `the manifest says ${'0'.repeat(64)}`],
+      ['size', { size: 1 }, 'the manifest says 1'],
+      ['arch', { arch: 'arm64' }, "the manifest's arch is arm64, node 'n1' is amd64"],
+    ];
+    for (const [name, change, message] of cases) {
+      const dir = join(base, `manifest-${name}`);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'mcp-agent-linux-amd64');
+      copyFileSync(join(base, 'broken/mcp-agent-linux-amd64'), file);
+      const manifest = JSON.parse(
+        readFileSync(join(base, 'broken/mcp-agent-linux-amd64.json'), 'utf8'),
+      );
+      writeFileSync(`${file}.json`, JSON.stringify({ ...manifest, ...change }));
+
+      const out = await mcp(config, ['agent', 'upgrade', 'n1', '--artifacts', dir, '--force']);
+
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain(
+        "failed to upgrade node 'n1' to 0.0.0-upgrade-broken: the artifact " +
+          `${file} does not match its manifest ${file}.json: `,
+      );
+      expect(out.stderr).toContain(message);
+    }
+    expect(logins()).toBe(loginsBefore);
+    expect(existsSync(join(node.root, 'srv/mcp/mcp-agent.new'))).toBe(false);
+    await waitForVersion(node.listen, A, 2_000);
+  });
+
   test('agent upgrade moves the node from A to B and leaves its container running', async () => {
     const before = await container();
     expect(before.running).toBe(true);
@@ -191,6 +274,28 @@ describe('mcp agent upgrade', () => {
     expect(out.code).toBe(1);
     expect(print).toMatch(/^SHA256:/);
     expect(out.stderr).toContain(`host key ${print} is not in ${empty}`);
+    await waitForVersion(node.listen, B, 2_000);
+  });
+
+  test('agent upgrade keeps a good .previous when the live binary did not answer', async () => {
+    const live = join(node.root, 'srv/mcp/mcp-agent');
+    const previous = `${live}.previous`;
+    expect((await run(previous, ['--version'])).trim()).toBe(A);
+    // The live binary is one that does not start: the agent is down, FROM is empty.
+    copyFileSync(join(base, 'broken/mcp-agent-linux-amd64'), `${live}.tmp`);
+    renameSync(`${live}.tmp`, live);
+    await run(join(node.root, 'usr/local/bin/systemctl'), ['restart', 'mcp-agent'], {
+      env: { ...process.env, MCP_TEST_ROOT: node.root },
+    });
+
+    const out = await mcp(config, ['agent', 'upgrade', 'n1', '--artifacts', join(base, 'b')]);
+
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/n1\s+-\s+0\.0\.0-upgrade-b\s+upgraded/);
+    expect(out.stderr).toContain(
+      `n1: the live binary did not answer before the upgrade; keeping the existing ${previous}`,
+    );
+    expect((await run(previous, ['--version'])).trim()).toBe(A);
     await waitForVersion(node.listen, B, 2_000);
   });
 });

@@ -9,6 +9,7 @@ import {
   table,
   UpgradeRolledBackError,
 } from '../../index.js';
+import { checkManifest } from '../../topics/agent/manifest.js';
 import { upgradeNode, type NodeUpgrade } from '../../topics/agent/upgrade.js';
 
 export default class AgentUpgrade extends McpCommand {
@@ -16,9 +17,11 @@ export default class AgentUpgrade extends McpCommand {
   static override description =
     'For each node (all [[nodes]] with ssh by default): upload the artifact of its architecture ' +
     'beside /srv/mcp/mcp-agent, swap it in atomically keeping the previous one, restart the ' +
-    'agent with its restart_command and wait until it reports the new version; otherwise put ' +
-    'the previous binary back and restart it. Stops at the first node that fails. Containers ' +
-    'keep running throughout.';
+    'agent with its restart_command and wait until it reports the new version; when the restart ' +
+    'fails, runs past --restart-timeout or the version does not come, put the previous binary ' +
+    'back and restart it. An artifact whose SHA-256, size or arch differs from its manifest is ' +
+    'refused before connecting. Stops at the first node that fails. Containers keep running ' +
+    'throughout.';
   static override strict = false;
   static override args = { node: Args.string({ description: 'Node names; default: all.' }) };
   static override examples = [
@@ -36,6 +39,11 @@ export default class AgentUpgrade extends McpCommand {
       default: 60,
       min: 1,
     }),
+    'restart-timeout': Flags.integer({
+      description: 'Seconds restart_command may run before it counts as failed.',
+      default: 30,
+      min: 1,
+    }),
     force: Flags.boolean({ description: 'Install even on nodes that report that version.' }),
     json: jsonFlag,
   };
@@ -45,6 +53,11 @@ export default class AgentUpgrade extends McpCommand {
     const config = await this.loadConfig(flags.config);
     const { nodes, skipped } = selectNodes(config, argv as string[]);
     const artifacts = nodes.map((n) => artifactFor(flags.artifacts, n.name, n.ssh));
+    // Before any connection: every node's artifact must match its manifest and the node's arch.
+    for (const [i, node] of nodes.entries()) {
+      const artifact = artifacts[i];
+      if (artifact) checkManifest(node.name, node.ssh, artifact);
+    }
 
     const done: NodeUpgrade[] = [];
     let failure: Error | undefined;
@@ -54,6 +67,7 @@ export default class AgentUpgrade extends McpCommand {
       try {
         const out = await upgradeNode(node, artifact, {
           timeoutMs: flags.timeout * 1000,
+          restartTimeoutMs: flags['restart-timeout'] * 1000,
           force: flags.force,
           progress: (line) => !flags.json && this.logToStderr(line),
         });
