@@ -277,6 +277,37 @@ describe('mcp agent upgrade', () => {
     await waitForVersion(node.listen, B, 2_000);
   });
 
+  test('agent upgrade removes a partly installed mcp-agent.new when the install fails', async () => {
+    const live = join(node.root, 'srv/mcp/mcp-agent');
+    const liveBefore = sha256(live);
+    // An `install` on the node's PATH that writes part of the file, then fails as a full disk would.
+    const fake = join(node.root, 'usr/local/bin/install');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nhead -c 1000 "$3" > "$4"\n' +
+        `echo "install: error writing '$4': No space left on device" >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
+    try {
+      const out = await mcp(config, [
+        'agent',
+        'upgrade',
+        'n1',
+        '--artifacts',
+        join(base, 'a'),
+        '--force',
+      ]);
+
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain('No space left on device');
+    } finally {
+      rmSync(fake, { force: true });
+    }
+    expect(existsSync(`${live}.new`)).toBe(false);
+    expect(sha256(live)).toBe(liveBefore);
+    await waitForVersion(node.listen, B, 2_000);
+  });
+
   test('agent upgrade keeps a good .previous when the live binary did not answer', async () => {
     const live = join(node.root, 'srv/mcp/mcp-agent');
     const previous = `${live}.previous`;
