@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 
 import { RouteMode, ServiceSpec } from '@mcp/proto';
@@ -6,7 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PortCheckError, PortsExhaustedError } from './errors.js';
 import { assignPorts, canBind, PortClaims } from './ports.js';
 
-const ADDRESS = '127.0.0.1';
+// An address of this test's own (all of 127.0.0.0/8 is loopback): the ports it takes and frees
+// are not also taken by the machine's other processes, which listen on and connect from
+// 127.0.0.1.
+const ADDRESS = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 const servers: Server[] = [];
 
 afterEach(async () => {
@@ -17,7 +21,10 @@ afterEach(async () => {
 async function occupy(port = 0): Promise<number> {
   const server = createServer();
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(port, ADDRESS, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, ADDRESS, resolve);
+  });
   return (server.address() as { port: number }).port;
 }
 
