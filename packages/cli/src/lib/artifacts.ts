@@ -41,7 +41,8 @@ export function artifactFor(dir: string, node: string, ssh: NodeSsh): LocalArtif
 
 /**
  * Uploads to a temporary file of the login user, checks its SHA-256 there, and installs it
- * beside the live binary (privileged), before anything is swapped.
+ * beside the live binary (privileged), before anything is swapped. When the install fails (a
+ * full disk, say) a partial `staged` is removed again.
  */
 export async function installArtifact(
   session: NodeSession,
@@ -69,7 +70,15 @@ export async function installArtifact(
         `the uploaded file's SHA-256 is ${sum}, expected ${artifact.sha256}`,
       );
     }
-    await session.run(privileged(node.ssh.sudo, `install -m 0755 ${quote(temp)} ${quote(staged)}`));
+    try {
+      await session.run(
+        privileged(node.ssh.sudo, `install -m 0755 ${quote(temp)} ${quote(staged)}`),
+      );
+    } catch (err) {
+      const remove = privileged(node.ssh.sudo, `rm -f ${quote(staged)}`);
+      await session.run(remove).catch(() => undefined);
+      throw err;
+    }
   } finally {
     await session.run(`rm -f ${quote(temp)}`);
   }

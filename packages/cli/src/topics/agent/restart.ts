@@ -1,33 +1,8 @@
-// The steps of an upgrade that talk to the node's shell: installing the staged binary (removed
-// again when that fails) and running the restart command within a time limit.
-import {
-  installArtifact,
-  privileged,
-  quote,
-  RemoteCommandError,
-  type LocalArtifact,
-  type NodeEntry,
-  type NodeSession,
-  type NodeSsh,
-} from '../../index.js';
+// The step of an upgrade that runs the node's restart command within a time limit.
+import { quote, RemoteCommandError, type NodeSession } from '../../index.js';
 
 /** Exit status of coreutils `timeout` when the command ran past its limit. */
 const TIMED_OUT = 124;
-
-/** installArtifact to `staged`; on failure (a full disk, say) a partial `staged` is removed. */
-export async function installStaged(
-  session: NodeSession,
-  artifact: LocalArtifact,
-  staged: string,
-  node: NodeEntry & { ssh: NodeSsh },
-): Promise<void> {
-  try {
-    await installArtifact(session, artifact, staged, node);
-  } catch (err) {
-    await session.run(privileged(node.ssh.sudo, `rm -f ${quote(staged)}`)).catch(() => undefined);
-    throw err;
-  }
-}
 
 /**
  * Runs `command` on the node under `timeout` (TERM at `timeoutMs`, KILL 5 s later). Resolves to

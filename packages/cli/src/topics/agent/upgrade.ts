@@ -4,6 +4,7 @@
 import {
   askVersion,
   describeAnswer,
+  installArtifact,
   LIVE_BINARY,
   onNode,
   openSession,
@@ -17,7 +18,7 @@ import {
   type NodeSession,
   type NodeSsh,
 } from '../../index.js';
-import { installStaged, restart } from './restart.js';
+import { restart } from './restart.js';
 
 /** The least time to wait for the previous version after a rollback: 30 s. */
 export const ROLLBACK_WAIT_MS = 30_000;
@@ -85,7 +86,7 @@ export async function upgradeNode(
   try {
     const p = paths(node.ssh);
     say(`${node.name}: uploading ${artifact.file} (${(artifact.size / 1e6).toFixed(1)} MB)`);
-    await installStaged(session, artifact, p.staged, node);
+    await installArtifact(session, artifact, p.staged, node);
 
     const previous = await swap(session, node, p, from !== '');
     if (previous === 'kept') {

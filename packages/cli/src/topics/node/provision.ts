@@ -3,6 +3,7 @@
 import {
   askVersion,
   describeAnswer,
+  installArtifact,
   LIVE_BINARY,
   onNode,
   privileged,
@@ -13,7 +14,6 @@ import {
   type NodeSession,
   type SshNode,
 } from '../../index.js';
-import { installStaged } from '../agent/restart.js';
 import { AGENT_CONFIG, agentToml, UNIT_FILE, unitFile } from './provision-files.js';
 
 /** One step's outcome. */
@@ -87,7 +87,7 @@ export async function provisionNode(
   const sum = (await session.run(`sha256sum ${quote(live)} 2>/dev/null || true`)).split(/\s+/)[0];
   const binaryChanged = sum !== artifact.sha256;
   if (binaryChanged) {
-    await installStaged(session, artifact, `${live}.new`, node);
+    await installArtifact(session, artifact, `${live}.new`, node);
     await session.run(as(`mv -f ${quote(`${live}.new`)} ${quote(live)}`));
   }
   steps.push({ step: 'binary', changed: binaryChanged, detail: `${live} ${artifact.version}` });
