@@ -19,7 +19,7 @@ import type { EdgeRoutes } from './edge.js';
 import { NodeUnhealthyError } from './errors.js';
 import type { Locator } from './locate.js';
 import { placementDetail, specTargetText } from './placement-text.js';
-import { publicRoutes, type PublicRoute } from './public-routes.js';
+import type { PublicRoute } from './public-routes.js';
 import type { NodeRegistry } from './registry.js';
 import { fleetSnapshot } from './snapshot.js';
 
@@ -43,8 +43,6 @@ export interface DeployContext {
   staleAfterMs: number;
   /** The edge nodes' routes. */
   edge: EdgeRoutes;
-  /** Domains public hostnames may be under. */
-  allowedDomains: readonly string[];
   /** The service names in MCNS; undefined without `[mcns]` (no DNS step). */
   dns?: DnsRecords;
   log: Logger;
@@ -55,13 +53,16 @@ function step(name: string, node: string, detail: string, error = ''): Step {
   return { name, status, detail, error, node };
 }
 
-/** Deploys one service; the caller holds the service's lock. */
+/**
+ * Deploys one service whose public routes (`publicRoutes`, checked by the caller) are `wanted`;
+ * the caller holds the service's lock and those hostnames'.
+ */
 export async function deployService(
   ctx: DeployContext,
   spec: ServiceSpec,
+  wanted: readonly PublicRoute[],
   dryRun: boolean,
 ): Promise<DeployOutcome> {
-  const wanted = publicRoutes(spec, ctx.allowedDomains);
   await ctx.edge.checkOwners(spec.name, wanted);
   const { nodes: running } = await ctx.locator.find(spec.name);
   const isPool = targetIsPool(ctx.registry, spec);

@@ -76,11 +76,10 @@ export class Master {
     const wait = this.ctx.readyAtMs - this.ctx.clock.now();
     if (!dryRun && wait > 0) throw new MasterStartingError(spec.name, wait);
     // Two services asking for one public hostname at once: one waits, then is refused.
-    const hostnames = publicRoutes(spec, this.ctx.allowedDomains).map(
-      (r) => `public ${edgeKey(r.listenerPort, r.hostname)}`,
-    );
+    const wanted = publicRoutes(spec, this.ctx.allowedDomains);
+    const hostnames = wanted.map((r) => `public ${edgeKey(r.listenerPort, r.hostname)}`);
     return this.lock.acquire([spec.name, ...hostnames], () =>
-      deployService(this.ctx, spec, dryRun),
+      deployService(this.ctx, spec, wanted, dryRun),
     );
   }
 
