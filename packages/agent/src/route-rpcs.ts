@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 
 import { findCertificate, type ProxyClient } from '@mcp/mcproxy';
 import { RouteMode, type RouteEntry } from '@mcp/proto';
+import { dnsName } from '@mcp/scheduler';
 
 import type { Agent } from './agent.js';
 import { isDnsName } from './dns-name.js';
@@ -24,7 +25,7 @@ export function checkListener(port: number, field = 'listener_port'): number {
 
 /** A hostname, lower-cased and without a trailing dot. @throws InvalidRouteError */
 export function checkHostname(hostname: string, field = 'hostname'): string {
-  const name = hostname.toLowerCase().replace(/\.$/, '');
+  const name = dnsName(hostname);
   if (!isDnsName(name)) throw new InvalidRouteError(field, `'${hostname}' is not a DNS name`);
   return name;
 }

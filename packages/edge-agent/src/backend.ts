@@ -2,7 +2,7 @@
 // address or by a name of the fleet's internal zone that resolves only to overlay addresses.
 import { lookup } from 'node:dns/promises';
 
-import { DNS_LABEL } from '@mcp/scheduler/routing';
+import { DNS_LABEL, dnsName } from '@mcp/scheduler/routing';
 
 import { Overlay } from './overlay.js';
 
@@ -37,7 +37,7 @@ export async function checkBackend(backend: string, rules: BackendRules): Promis
   }
 
   // A name: in the internal zone, resolving only inside the overlay.
-  const name = host.toLowerCase().replace(/\.$/, '');
+  const name = dnsName(host);
   const zone = rules.internalZone;
   if (!name.endsWith(`.${zone}`) || !name.split('.').every((l) => DNS_LABEL.test(l))) {
     throw new Error(`'${host}' is neither an overlay address nor a name in the zone ${zone}`);

@@ -1,6 +1,6 @@
 // Reading one TOML table field by field: each reader names the field in its error, and
 // `noOthers` refuses keys nobody read, so a misspelt or foreign key is not silently ignored.
-import { DNS_LABEL } from '@mcp/scheduler/routing';
+import { DNS_LABEL, dnsName } from '@mcp/scheduler/routing';
 
 const HOST_PORT = /^.+:\d+$/;
 
@@ -74,7 +74,7 @@ export class FieldReader {
   /** Allowed domains: DNS names, compared lower-case without a trailing dot. */
   domains(key: string): string[] {
     return this.list(key, (v) => {
-      const name = v.toLowerCase().replace(/\.$/, '');
+      const name = dnsName(v);
       return ok(isDomain(name), name, `'${v}' is not a DNS name`);
     });
   }

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-import { checkPublicHostname, DNS_LABEL } from '@mcp/scheduler';
+import { checkPublicHostname, DNS_LABEL, dnsName } from '@mcp/scheduler';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 
@@ -119,7 +119,7 @@ function mcnsConfig(
   }
   if (token === '') throw new ConfigError(file, `mcns.token_file: '${tokenFile}' is empty`);
 
-  const zone = raw.zone.toLowerCase().replace(/\.$/, '');
+  const zone = dnsName(raw.zone);
   if (!zone.split('.').every((label) => DNS_LABEL.test(label))) {
     throw new ConfigError(file, `mcns.zone: '${raw.zone}' is not a DNS name`);
   }

@@ -12,7 +12,7 @@ import {
   type ServiceStatus,
   type Step,
 } from '@mcp/proto';
-import { validateServiceSpec } from '@mcp/scheduler';
+import { dnsName, validateServiceSpec } from '@mcp/scheduler';
 import AsyncLock from 'async-lock';
 import type { Logger } from 'pino';
 
@@ -201,8 +201,7 @@ export class Master {
   async dnsRecords(zone: string): Promise<{ records: DnsRecord[]; error: string }> {
     const dns = this.ctx.dns;
     if (!dns) throw new NoMcnsError();
-    if (zone && zone.toLowerCase().replace(/\.$/, '') !== dns.zone)
-      return { records: [], error: '' };
+    if (zone && dnsName(zone) !== dns.zone) return { records: [], error: '' };
     try {
       const records = await dns.list();
       records.sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value));

@@ -1,7 +1,7 @@
 // The public routes of a service definition, checked against the master's allowed domains
 // before anything reaches a node, and the edge routes they become once the service runs.
 import type { EdgeRoute, ServiceSpec, ServiceStatus } from '@mcp/proto';
-import { checkPublicHostname, DefinitionError } from '@mcp/scheduler';
+import { checkPublicHostname, DefinitionError, dnsName } from '@mcp/scheduler';
 
 /** A public route of a definition, its hostname normalised. */
 export interface PublicRoute {
@@ -106,5 +106,5 @@ export function publicBackends(status: ServiceStatus): Map<string, string> {
 
 /** The key of an edge route: listener port and hostname as DNS compares them. */
 export function edgeKey(listenerPort: number, hostname: string): string {
-  return `${listenerPort} ${hostname.toLowerCase().replace(/\.$/, '')}`;
+  return `${listenerPort} ${dnsName(hostname)}`;
 }

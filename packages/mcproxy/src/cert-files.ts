@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { dnsName } from '@mcp/scheduler/routing';
+
 import type { CertificatePair } from './certificates.js';
 
 /** `<dir>/<hostname>.crt|.key`, the hostname lower-cased without a trailing dot. */
@@ -14,7 +16,7 @@ export function certificatePaths(dir: string, hostname: string): CertificatePair
 
 /** A hostname as files and routes name it: lower-case, no trailing dot. */
 export function normalHostname(hostname: string): string {
-  return hostname.toLowerCase().replace(/\.$/, '');
+  return dnsName(hostname);
 }
 
 /**

@@ -4,6 +4,8 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 
+import { dnsName } from '@mcp/scheduler/routing';
+
 /** A certificate and its key, PEM files. */
 export interface CertificatePair {
   certPath: string;
@@ -32,7 +34,7 @@ export class CertificateMissingError extends Error {
  * @throws CertificateMissingError when neither pair is readable.
  */
 export function findCertificate(dir: string, hostname: string): CertificatePair {
-  const name = hostname.toLowerCase().replace(/\.$/, '');
+  const name = dnsName(hostname);
   const parent = name.split('.').slice(1).join('.');
   const stems = parent.includes('.') ? [name, `_.${parent}`] : [name];
 

@@ -1,6 +1,8 @@
 // dns-01 through MCNS: the TXT record `_acme-challenge.<hostname>` made with MCNS's REST records
 // API (`/v1/zones/{zone}/records`, bearer token) while a challenge runs, and removed after.
 // A minimal fetch client of its own: @mcp/mcproxy does not depend on the master's.
+import { dnsName } from '@mcp/scheduler/routing';
+
 import type { ChallengeSolver } from './acme-order.js';
 
 /** Options of `McnsDns01Solver`. */
@@ -135,5 +137,5 @@ export class McnsDns01Solver implements ChallengeSolver {
 }
 
 function lower(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
+  return dnsName(name);
 }

@@ -13,8 +13,8 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** Hex digits, colons (two at least) and dots, maybe in brackets, maybe with a zone. */
 const IPV6 = /^(?=[^:]*:[^:]*:)\[?[0-9a-f:.]+(%[^\]]*)?\]?$/;
 
-/** A DNS name compared as DNS compares it: lower-case, one trailing dot removed. */
-function normalise(name: string): string {
+/** A DNS name as DNS compares it: lower-case, one trailing dot removed. */
+export function dnsName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
@@ -28,7 +28,7 @@ function normalise(name: string): string {
  * `allowedDomains` is empty.
  */
 export function checkPublicHostname(hostname: string, allowedDomains: readonly string[]): string {
-  const name = normalise(hostname);
+  const name = dnsName(hostname);
   const refuse = (reason: string) => new PublicHostnameError(hostname, reason);
 
   // The form of the name, before what it is under.
@@ -49,7 +49,7 @@ export function checkPublicHostname(hostname: string, allowedDomains: readonly s
   }
 
   // Under an allowed domain, at a label boundary.
-  const domains = allowedDomains.map(normalise).filter((d) => d !== '');
+  const domains = allowedDomains.map(dnsName).filter((d) => d !== '');
   if (domains.length === 0) {
     throw refuse('no public domains are configured (allowed_domains is empty)');
   }

@@ -17,7 +17,7 @@ export {
   UnknownTargetError,
   type SchedulerErrorCode,
 } from './errors.js';
-export { checkPublicHostname } from './hostnames.js';
+export { checkPublicHostname, dnsName } from './hostnames.js';
 export { DEFAULT_STALE_AFTER_MS, normalizeArch } from './placement/node-view.js';
 export { assertPlaced, place, placeEach, type PlaceOptions } from './placement/place.js';
 export { withPlacement } from './placement/snapshot.js';

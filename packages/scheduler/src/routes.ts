@@ -4,13 +4,14 @@
 import type { RouteEntry, RouteTableDiff } from '@mcp/proto';
 
 import { DuplicateRouteError } from './errors.js';
+import { dnsName } from './hostnames.js';
 
 /**
  * The key of a route: its listener port and its hostname, compared as DNS names are
  * (case-insensitively, without one trailing dot).
  */
 export function routeKey(route: RouteEntry): string {
-  return `${route.listenerPort} ${route.hostname.toLowerCase().replace(/\.$/, '')}`;
+  return `${route.listenerPort} ${dnsName(route.hostname)}`;
 }
 
 /**
