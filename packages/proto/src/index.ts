@@ -7,6 +7,7 @@ export * from './gen/mcp/v1/master.js';
 export * from './gen/mcp/v1/fleet.js';
 export * from './gen/mcp/v1/scheduler.js';
 export * from './gen/mcp/v1/edge.js';
+export * from './gen/mcp/v1/identity.js';
 
 // mc-proxy's admin contract, a package of its own: its names (Route, RouteMode) would clash.
 export * as mcproxy from './gen/mcproxy/v1/admin.js';

@@ -1,0 +1,41 @@
+// A bearer token kept in a file: read when first needed and again whenever the file changes, so
+// a token can be rotated without a restart.
+import { statSync } from 'node:fs';
+
+import { SecretFileError } from './errors.js';
+import { readSecretFile } from './secret-file.js';
+
+/** Reads the token in `path` (mode 0600 or stricter, one line); `what` names it in errors. */
+export class TokenFile {
+  private cached: { token: string; mtimeMs: number; size: number } | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly what = 'token file',
+  ) {}
+
+  /** The token now; throws SecretFileError or SecretFileModeError when it cannot be used. */
+  read(): string {
+    const stat = statSafe(this.path);
+    const cached = this.cached;
+    if (cached && stat && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
+      return cached.token;
+    }
+
+    const token = readSecretFile(this.path, this.what).toString('utf8').trim();
+    if (token === '') throw new SecretFileError(this.what, this.path, 'the file holds no token');
+    if (/\s/.test(token)) {
+      throw new SecretFileError(this.what, this.path, 'the file holds more than one line');
+    }
+    this.cached = { token, mtimeMs: stat?.mtimeMs ?? 0, size: stat?.size ?? 0 };
+    return token;
+  }
+}
+
+function statSafe(path: string): { mtimeMs: number; size: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}

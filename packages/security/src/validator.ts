@@ -1,0 +1,64 @@
+// Token verdicts, cached: each good token is asked of MCIAS at most once per 30 s. The cache is
+// keyed by the token's SHA-256, so no token is held in memory longer than a call needs it.
+import { createHash } from 'node:crypto';
+
+import type { Identity } from '@mcp/proto';
+
+import { TokenRejectedError } from './errors.js';
+import type { TokenAuthority } from './mcias.js';
+
+/** The longest a verdict is trusted without asking MCIAS again. */
+export const MAX_CACHE_MS = 30_000;
+
+export interface ValidatorOptions {
+  /** How long a good verdict is kept; capped at 30 000 ms. Default 30 000 ms. */
+  readonly cacheMs?: number;
+  /** The clock, Unix milliseconds. Default Date.now. */
+  readonly now?: () => number;
+  /** Entries kept before expired ones are swept. Default 10 000. */
+  readonly maxEntries?: number;
+}
+
+export class TokenValidator {
+  private readonly cache = new Map<string, { identity: Identity; untilMs: number }>();
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+  private readonly maxEntries: number;
+
+  constructor(
+    private readonly authority: TokenAuthority,
+    options: ValidatorOptions = {},
+  ) {
+    this.cacheMs = Math.min(options.cacheMs ?? MAX_CACHE_MS, MAX_CACHE_MS);
+    this.now = options.now ?? Date.now;
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  /**
+   * The token's identity. A verdict cached in the last 30 s (and before the token's own expiry)
+   * is used as it is, also while MCIAS is down; anything else is asked of MCIAS, and a failure
+   * to ask fails closed (McIasUnavailableError).
+   */
+  async validate(token: string): Promise<Identity> {
+    const key = createHash('sha256').update(token).digest('hex');
+    const now = this.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.untilMs > now) return hit.identity;
+    if (hit) this.cache.delete(key);
+
+    const identity = await this.authority.validate(token);
+    if (identity.expiresAtMs <= now) throw new TokenRejectedError('expired');
+    this.remember(key, identity, now);
+    return identity;
+  }
+
+  private remember(key: string, identity: Identity, now: number): void {
+    if (this.cache.size >= this.maxEntries) {
+      for (const [k, v] of this.cache) if (v.untilMs <= now) this.cache.delete(k);
+      // Still full of live verdicts: drop the oldest (a Map keeps insertion order).
+      const oldest = this.cache.keys().next();
+      if (this.cache.size >= this.maxEntries && !oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(key, { identity, untilMs: Math.min(now + this.cacheMs, identity.expiresAtMs) });
+  }
+}
