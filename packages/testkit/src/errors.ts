@@ -104,3 +104,20 @@ export class SocketPathTooLongError extends Error {
     this.name = 'SocketPathTooLongError';
   }
 }
+
+/** A call of the MCIAS stand-in's API answered other than it should have. */
+export class MciasRequestError extends Error {
+  readonly code = 'MCIAS_REQUEST_FAILED';
+  constructor(
+    /** What was asked, e.g. `log in 'alice'`. */
+    readonly what: string,
+    /** The endpoint, e.g. `/v1/auth/login`. */
+    readonly path: string,
+    readonly status: number,
+    /** The `error` text of the answer, when it had one. */
+    readonly reason: string,
+  ) {
+    super(`failed to ${what} at MCIAS stand-in ${path}: ${status} ${reason}`);
+    this.name = 'MciasRequestError';
+  }
+}

@@ -3,6 +3,7 @@ export type { CleanupEntry } from './cleanup.js';
 export {
   CommandFailedError,
   LoopbackExhaustedError,
+  MciasRequestError,
   ServiceExitedError,
   SocketPathTooLongError,
   SpawnFailedError,
@@ -39,4 +40,13 @@ export type { ExternalAccountBinding, Pebble, PebbleOptions } from './pebble.js'
 export { freeUdpPort, MCNS_BIN, startMcns } from './mcns/start.js';
 export type { Mcns, McnsOptions } from './mcns/start.js';
 export type { McnsRecord } from './mcns/records.js';
+export { MCIAS_BIN, startMcias } from './mcias/start.js';
+export type { Mcias, MciasOptions } from './mcias/start.js';
+export type {
+  MciasAccounts,
+  MciasAccountType,
+  MciasHumanAccount,
+  MciasRole,
+  MciasServiceAccount,
+} from './mcias/accounts.js';
 export { startSshd, type Sshd, type SshdOptions } from './sshd.js';
