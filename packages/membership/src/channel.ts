@@ -1,12 +1,11 @@
 // The one place a channel to the master's FleetService is made.
-import { ChannelCredentials, createChannel, type Channel } from 'nice-grpc';
+import { createChannel, type Channel, type ChannelCredentials } from 'nice-grpc';
 
 /**
- * A channel to the master at `address` (host:port).
- *
- * TODO: insecure for now; every fleet channel must use TLS 1.3 verified against the platform CA
- * (DESIGN.md section 7). Until then registration and heartbeats travel in clear on the overlay.
+ * A channel to the master at `address` (host:port) over TLS: `credentials` are the agent's
+ * `Security.channel` (TLS 1.3, the master's certificate verified against the platform CA and
+ * checked for the name or IP address dialled).
  */
-export function fleetChannel(address: string): Channel {
-  return createChannel(address, ChannelCredentials.createInsecure());
+export function fleetChannel(address: string, credentials: ChannelCredentials): Channel {
+  return createChannel(address, credentials);
 }

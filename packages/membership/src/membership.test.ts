@@ -1,9 +1,11 @@
 import { NodeRole, type NodeInfo, type NodeUsage } from '@mcp/proto';
+import { TokenFile } from '@mcp/security';
 import { ServerError, Status } from 'nice-grpc';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { delay, reservePort, startTestMaster, waitFor, type TestMaster } from '../test/master.js';
+import { stopTestSecurity, testSecurity, type TestSecurity } from '../test/security.js';
 import { startMembership, type Membership, type MembershipOptions } from './membership.js';
 
 const node: NodeInfo = {
@@ -29,6 +31,15 @@ const usage: NodeUsage = {
 
 let masters: TestMaster[] = [];
 let members: Membership[] = [];
+let security: TestSecurity;
+/** agent-rift's token: the node's own identity. */
+let token: string;
+
+beforeAll(async () => {
+  security = await testSecurity();
+  token = await security.token('agent-rift');
+});
+afterAll(() => stopTestSecurity());
 
 afterEach(async () => {
   await Promise.all(members.map((m) => m.stop()));
@@ -46,6 +57,8 @@ async function master(...args: Parameters<typeof startTestMaster>): Promise<Test
 function join(port: number, options: Partial<MembershipOptions> = {}): Membership {
   const m = startMembership({
     masterAddress: `127.0.0.1:${port}`,
+    credentials: security.channel,
+    token: () => token,
     node,
     usage: () => usage,
     intervalMs: 100,
@@ -76,6 +89,7 @@ describe('startMembership', () => {
     const m = await master(port);
     await waitFor(() => member.registered());
     expect(m.registers).toHaveLength(1);
+    expect(m.registers[0]?.username).toBe('agent-rift');
     expect(m.registers[0]?.req.node).toEqual(node);
     expect(m.registers[0]?.req.usage).toEqual({ ...usage, measuredAtMs: 1234 });
     expect(member.lastError()).toBe('');
@@ -206,5 +220,148 @@ describe('startMembership', () => {
     const m = await master(port);
     await delay(300);
     expect(m.registers).toHaveLength(0);
+  });
+});
+
+/** A logger at debug whose lines are kept, parsed, for the tests that read them. */
+function capture(): { log: pino.Logger; lines: Record<string, unknown>[]; text: () => string } {
+  const raw: string[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => raw.push(line) });
+  return {
+    log,
+    get lines() {
+      return raw.map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    text: () => raw.join(''),
+  };
+}
+
+describe('startMembership refusals', () => {
+  it('startMembership retries a refused registration with backoff and logs it at error without the token', async () => {
+    const logs = capture();
+    const m = await master(0, {
+      register: (_req, n) => {
+        if (n < 4) throw new ServerError(Status.PERMISSION_DENIED, "node 'rift' is not allowed");
+        return { heartbeatIntervalMs: 0 };
+      },
+    });
+    const member = join(m.port, {
+      log: logs.log,
+      random: () => 0.999,
+      backoff: { baseMs: 60, capMs: 1_000 },
+    });
+
+    await waitFor(() => member.registered(), 5_000);
+    expect(m.registers).toHaveLength(4);
+    // Full jitter drawn at the top of the range: about 60, 120, 240 ms between attempts.
+    const [first = 0, second = 0, third = 0] = gaps(m.registers);
+    expect(first).toBeGreaterThanOrEqual(55);
+    expect(second).toBeGreaterThanOrEqual(115);
+    expect(third).toBeGreaterThanOrEqual(235);
+
+    const errors = logs.lines.filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ msg: 'master refused the node; retrying' });
+    expect(String(errors[0]?.reason)).toMatch(
+      /failed to register node 'rift' at master '127\.0\.0\.1:\d+': PERMISSION_DENIED: node 'rift' is not allowed/,
+    );
+    expect(logs.text()).not.toContain(token);
+  });
+
+  it('startMembership keeps retrying when the master refuses its account, without crashing', async () => {
+    const logs = capture();
+    const guest = await security.token('gail');
+    const m = await master();
+    const member = join(m.port, { log: logs.log, token: () => guest });
+
+    await waitFor(() => m.refused.length >= 3);
+    expect(member.registered()).toBe(false);
+    expect(m.registers).toHaveLength(0);
+    expect(m.refused[0]).toMatchObject({ code: Status.PERMISSION_DENIED, username: 'gail' });
+    expect(member.lastError()).toMatch(/PERMISSION_DENIED: account 'gail' \(human/);
+    const errors = logs.lines.filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(logs.text()).not.toContain(guest);
+  });
+
+  it('startMembership logs an expired token as refused (UNAUTHENTICATED) and retries', async () => {
+    const logs = capture();
+    const expired = await security.token('agent-rift', { ttlMs: -60_000 });
+    const m = await master();
+    const member = join(m.port, { log: logs.log, token: () => expired });
+
+    await waitFor(() => m.refused.length >= 2);
+    expect(m.refused[0]?.code).toBe(Status.UNAUTHENTICATED);
+    expect(member.lastError()).toMatch(/UNAUTHENTICATED/);
+    expect(logs.lines.filter((l) => l.level === 50)).toHaveLength(1);
+    expect(logs.text()).not.toContain(expired);
+  });
+
+  it('startMembership treats an unreadable token file as a refusal and keeps retrying', async () => {
+    const logs = capture();
+    const m = await master();
+    const file = new TokenFile('/nonexistent/mcp-membership/agent.token', 'service token file');
+    const member = join(m.port, { log: logs.log, token: () => file.read() });
+
+    await delay(300);
+    expect(member.registered()).toBe(false);
+    expect(member.lastError()).toMatch(
+      /failed to register node 'rift'.*failed to read service token file '\/nonexistent\/mcp-membership\/agent\.token': no such file/,
+    );
+    expect(logs.lines.filter((l) => l.level === 50)).toHaveLength(1);
+    expect(m.registers).toHaveLength(0);
+  });
+
+  it('startMembership waits the time a RESOURCE_EXHAUSTED registration names before trying again', async () => {
+    const logs = capture();
+    const m = await master(0, {
+      register: (_req, n) => {
+        if (n === 1) {
+          throw new ServerError(
+            Status.RESOURCE_EXHAUSTED,
+            "Register of node 'rift' refused: rate limit of agent-rift; retry in 0.6 s",
+          );
+        }
+        return { heartbeatIntervalMs: 0 };
+      },
+    });
+    const member = join(m.port, { log: logs.log });
+
+    await waitFor(() => member.registered());
+    const [gap = 0] = gaps(m.registers);
+    // The backoff alone would have waited at most 20 ms (base 20, random 0.5).
+    expect(gap).toBeGreaterThanOrEqual(600);
+    const warned = logs.lines.find((l) => l.msg === 'master rate-limited the node; waiting');
+    expect(warned).toMatchObject({ level: 40, retryInMs: 600 });
+  });
+
+  it('startMembership falls back to the backoff when a RESOURCE_EXHAUSTED names no time', async () => {
+    const m = await master(0, {
+      register: (_req, n) => {
+        if (n === 1) throw new ServerError(Status.RESOURCE_EXHAUSTED, 'too many registrations');
+        return { heartbeatIntervalMs: 0 };
+      },
+    });
+    const member = join(m.port);
+
+    await waitFor(() => member.registered());
+    expect(gaps(m.registers)[0]).toBeLessThan(300);
+  });
+
+  it('startMembership holds the next heartbeat back as long as a RESOURCE_EXHAUSTED names', async () => {
+    const m = await master(0, {
+      heartbeat: (_req, n) => {
+        if (n === 2) throw new ServerError(Status.RESOURCE_EXHAUSTED, 'retry in 500 ms');
+        return { registerAgain: false, heartbeatIntervalMs: 0 };
+      },
+    });
+    join(m.port);
+
+    await waitFor(() => m.heartbeats.length >= 4);
+    const [first = 0, second = 0, third = 0] = gaps(m.heartbeats);
+    expect(first).toBeLessThan(250);
+    expect(second).toBeGreaterThanOrEqual(500);
+    expect(third).toBeLessThan(250);
+    expect(m.registers).toHaveLength(1);
   });
 });

@@ -1,22 +1,48 @@
-// Fleet membership of one node: register with the master's FleetService (retrying with backoff
-// while it is unreachable or refuses), then push heartbeats until stopped.
+// Fleet membership of one node: register with the master's FleetService over TLS with the node's
+// own token (retrying with backoff while it is unreachable or refuses), then push heartbeats
+// until stopped.
 import {
   FleetServiceDefinition,
   type FleetServiceClient,
   type NodeInfo,
   type NodeUsage,
 } from '@mcp/proto';
-import { ClientError, createClient, Status, type Channel } from 'nice-grpc';
+import { bearer, type TokenSource } from '@mcp/security';
+import {
+  ClientError,
+  createClientFactory,
+  Status,
+  type Channel,
+  type ChannelCredentials,
+} from 'nice-grpc';
 import { pino, type Logger } from 'pino';
 
 import { backoffDelay, DEFAULT_BACKOFF, jitterInterval, type BackoffOptions } from './backoff.js';
 import { fleetChannel } from './channel.js';
-import { DeadlineError, describeFailure, dropsChannel } from './failure.js';
+import {
+  DeadlineError,
+  describeFailure,
+  dropsChannel,
+  failureKind,
+  retryAfterMs,
+  type FailureKind,
+} from './failure.js';
 
 /** Options of `startMembership`. */
 export interface MembershipOptions {
   /** The master's FleetService address, host:port. Required. */
   masterAddress: string;
+  /**
+   * TLS credentials of the channel to the master: the agent's `Security.channel` (TLS 1.3, the
+   * master verified against the platform CA). Required.
+   */
+  credentials: ChannelCredentials;
+  /**
+   * The agent's own token (`agent-<node>`, from `[mcias] token_file`), read for every call and
+   * sent as `authorization: Bearer`. Required. A token that cannot be read fails the call like
+   * a refusal (logged at error, retried with backoff).
+   */
+  token: TokenSource;
   /** What the node says about itself; sent with every Register. Required. */
   node: NodeInfo;
   /**
@@ -76,6 +102,10 @@ class MembershipLoop {
   private client: FleetServiceClient | undefined;
   /** Since when calls fail; undefined while they succeed. */
   private failingSince: number | undefined;
+  /** The kind of the last failure, and (for a refusal) its text: a change is logged again. */
+  private failing: { kind: FailureKind; reason: string } | undefined;
+  /** The wait the master named in its last RESOURCE_EXHAUSTED answer, in ms. */
+  private retryAfter: number | undefined;
   private usageFailing = false;
 
   constructor(private readonly options: MembershipOptions) {
@@ -92,14 +122,17 @@ class MembershipLoop {
     while (!this.abort.signal.aborted) {
       if (!this.registered) {
         const ok = await this.register(attempt);
-        const delay = ok ? this.nextBeat() : backoffDelay(attempt, this.random, this.backoff);
+        // A rate limit's named wait is a floor under the backoff, never shortened by jitter.
+        const backoff = backoffDelay(attempt, this.random, this.backoff);
+        const delay = ok ? this.nextBeat() : Math.max(backoff, this.takeRetryAfter());
         attempt = ok ? 0 : attempt + 1;
         await this.sleep(delay);
         continue;
       }
 
       // A heartbeat that sends the node back to Register goes there without waiting.
-      if (await this.heartbeat()) await this.sleep(this.nextBeat());
+      if (await this.heartbeat())
+        await this.sleep(Math.max(this.nextBeat(), this.takeRetryAfter()));
     }
     this.closeChannel();
   }
@@ -149,18 +182,42 @@ class MembershipLoop {
     }
   }
 
-  /** Records a failed call; logs at warn when failures start, at debug while they go on. */
+  /**
+   * Records a failed call. Logged when failures start or change kind (or, for a refusal, reason):
+   * a refusal of the node's identity at error (an operator must act: allowlist, token), a rate
+   * limit and anything else at warn; at debug while the same failure goes on. The reason names
+   * the node and the master's answer; the token is never logged.
+   */
   private fail(action: string, err: unknown): void {
     if (this.abort.signal.aborted) return;
     this.error = describeFailure(action, this.options, err);
+    const kind = failureKind(err);
+    this.retryAfter = kind === 'limited' ? retryAfterMs(err) : undefined;
 
-    const fields = { err, reason: this.error };
-    if (this.failingSince !== undefined) {
-      this.log.debug(fields, 'master still unreachable');
+    const fields = {
+      err,
+      reason: this.error,
+      ...(this.retryAfter !== undefined ? { retryInMs: this.retryAfter } : {}),
+    };
+    const before = this.failing;
+    this.failing = { kind, reason: this.error };
+    this.failingSince ??= this.now();
+    const same = before?.kind === kind && (kind !== 'refused' || before.reason === this.error);
+    if (same) {
+      this.log.debug(fields, 'master still unreachable or refusing');
       return;
     }
-    this.failingSince = this.now();
-    this.log.warn(fields, dropsChannel(err) ? 'master unreachable' : 'master refused the call');
+    if (kind === 'refused') this.log.error(fields, 'master refused the node; retrying');
+    else if (kind === 'limited') this.log.warn(fields, 'master rate-limited the node; waiting');
+    else if (kind === 'unreachable') this.log.warn(fields, 'master unreachable');
+    else this.log.warn(fields, 'master refused the call');
+  }
+
+  /** The wait the master last named (ms), once; 0 when it named none. */
+  private takeRetryAfter(): number {
+    const ms = this.retryAfter ?? 0;
+    this.retryAfter = undefined;
+    return ms;
   }
 
   private reregister(why: string): void {
@@ -172,6 +229,7 @@ class MembershipLoop {
   private recovered(): { unreachableMs?: number } {
     const since = this.failingSince;
     this.failingSince = undefined;
+    this.failing = undefined;
     this.error = '';
     return since === undefined ? {} : { unreachableMs: this.now() - since };
   }
@@ -202,8 +260,10 @@ class MembershipLoop {
   /** Runs one call with the deadline and the stop signal; drops the channel when it is dead. */
   private async call<T>(send: (client: FleetServiceClient, signal: AbortSignal) => Promise<T>) {
     if (!this.client) {
-      this.channel = fleetChannel(this.options.masterAddress);
-      this.client = createClient(FleetServiceDefinition, this.channel);
+      this.channel = fleetChannel(this.options.masterAddress, this.options.credentials);
+      this.client = createClientFactory()
+        .use(bearer(this.options.token))
+        .create(FleetServiceDefinition, this.channel);
     }
     if (this.abort.signal.aborted) throw new Error('membership stopped');
     const deadline = new AbortController();

@@ -1,5 +1,6 @@
-// A real FleetService on 127.0.0.1 for the membership tests: it records every call and answers
-// as each test tells it to.
+// A real FleetService on 127.0.0.1 for the membership tests, over TLS 1.3 behind @mcp/security's
+// authorize (tokens checked by the MCIAS stand-in): it records every call with its caller and
+// answers as each test tells it to.
 import { createServer as createNetServer } from 'node:net';
 
 import {
@@ -9,17 +10,24 @@ import {
   type RegisterRequest,
   type RegisterResponse,
 } from '@mcp/proto';
-import { createServer, type Server } from 'nice-grpc';
+import { authorize, type Refusal } from '@mcp/security';
+import { createServer } from 'nice-grpc';
+
+import { testSecurity } from './security.js';
 
 export interface Seen<T> {
   at: number;
   req: T;
+  /** The caller's account, as MCIAS named it. */
+  username: string;
 }
 
 export interface TestMaster {
   port: number;
   registers: Seen<RegisterRequest>[];
   heartbeats: Seen<HeartbeatRequest>[];
+  /** Calls the middleware refused (no token, wrong account). */
+  refused: Refusal[];
   close(): Promise<void>;
 }
 
@@ -32,14 +40,18 @@ export interface Answers {
 export async function startTestMaster(port = 0, answers: Answers = {}): Promise<TestMaster> {
   const registers: Seen<RegisterRequest>[] = [];
   const heartbeats: Seen<HeartbeatRequest>[] = [];
-  const server: Server = createServer();
+  const refused: Refusal[] = [];
+  const security = await testSecurity();
+  const server = createServer().use(
+    authorize({ validator: security.validator, onRefused: (r) => refused.push(r) }),
+  );
   server.add(FleetServiceDefinition, {
-    register: async (req) => {
-      registers.push({ at: Date.now(), req });
+    register: async (req, ctx) => {
+      registers.push({ at: Date.now(), req, username: ctx.identity.username });
       return answers.register?.(req, registers.length) ?? { heartbeatIntervalMs: 0 };
     },
-    heartbeat: async (req) => {
-      heartbeats.push({ at: Date.now(), req });
+    heartbeat: async (req, ctx) => {
+      heartbeats.push({ at: Date.now(), req, username: ctx.identity.username });
       return (
         answers.heartbeat?.(req, heartbeats.length) ?? {
           registerAgain: false,
@@ -49,11 +61,12 @@ export async function startTestMaster(port = 0, answers: Answers = {}): Promise<
     },
   });
 
-  const bound = await server.listen(`127.0.0.1:${port}`);
+  const bound = await server.listen(`127.0.0.1:${port}`, security.server);
   return {
     port: bound,
     registers,
     heartbeats,
+    refused,
     async close() {
       server.forceShutdown();
     },
