@@ -1,6 +1,7 @@
-// Version skew: an older agent (a real server that serves HealthCheck only) and what the master
-// says when it lacks an RPC.
+// Version skew: an older agent (a real server that serves HealthCheck only, over TLS, calls
+// authorized) and what the master says when it lacks an RPC.
 import { AgentServiceDefinition, NodeRole } from '@mcp/proto';
+import { authorize, loadSecurity } from '@mcp/security';
 import { createServer, Status, type Server } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,6 +9,7 @@ import { Agents } from './agents.js';
 import { AgentVersionSkewError, toServerError } from './errors.js';
 import { NodeRegistry } from './registry.js';
 import { FakeClock } from './test-support/master.js';
+import { testSecurity } from './test-support/security.js';
 
 const HEALTH = `${AgentServiceDefinition.fullName}/HealthCheck`;
 let server: Server;
@@ -16,7 +18,10 @@ let agents: Agents;
 beforeAll(async () => {
   // An agent of an older release: its service knows HealthCheck and nothing else.
   const { healthCheck } = AgentServiceDefinition.methods;
-  server = createServer();
+  const security = await testSecurity();
+  const old = loadSecurity(await security.config('agent-old'));
+  const master = loadSecurity(await security.config('mcp-master'));
+  server = createServer().use(authorize({ validator: old.validator }));
   server.add(
     {
       name: AgentServiceDefinition.name,
@@ -34,7 +39,7 @@ beforeAll(async () => {
       }),
     },
   );
-  const port = await server.listen('127.0.0.1:0');
+  const port = await server.listen('127.0.0.1:0', old.server);
   const registry = new NodeRegistry({ clock: new FakeClock(0), intervalMs: 10_000 });
   registry.register(
     {
@@ -52,7 +57,7 @@ beforeAll(async () => {
     },
     undefined,
   );
-  agents = new Agents(registry);
+  agents = new Agents(registry, { credentials: master.channel, token: master.token });
 });
 
 afterAll(async () => {

@@ -1,7 +1,9 @@
 // The agents the master calls, one channel per node kept open, reopened when a node registers
-// from another address.
+// from another address. Every channel is TLS 1.3 (the agent's certificate verified against the
+// platform CA) and every call carries the master's own `mcp-master` token.
 import { AgentServiceDefinition, type AgentServiceClient } from '@mcp/proto';
-import { ClientError, createChannel, createClient, Status, type Channel } from 'nice-grpc';
+import { secureClient, type TokenSource } from '@mcp/security';
+import { ClientError, Status, type Channel, type ChannelCredentials } from 'nice-grpc';
 
 import {
   AgentCallError,
@@ -18,13 +20,24 @@ export function agentRpc(method: keyof typeof AgentServiceDefinition.methods): s
   return `${AgentServiceDefinition.fullName}/${AgentServiceDefinition.methods[method].name}`;
 }
 
+/** How the master dials its agents. */
+export interface AgentDialing {
+  /** `Security.channel`: TLS 1.3, agents verified against the platform CA. */
+  readonly credentials: ChannelCredentials;
+  /** The master's own token (`[mcias] token_file`), read at each call. */
+  readonly token: TokenSource;
+}
+
 export class Agents {
   private readonly open = new Map<
     string,
     { address: string; channel: Channel; client: AgentClient }
   >();
 
-  constructor(private readonly registry: NodeRegistry) {}
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly dialing: AgentDialing,
+  ) {}
 
   /** The agent client of a node; UnknownNodeError when the master does not know it. */
   client(name: string): AgentClient {
@@ -34,8 +47,8 @@ export class Agents {
     const known = this.open.get(name);
     if (known?.address === address) return known.client;
     known?.channel.close();
-    const channel = createChannel(address);
-    const client = createClient(AgentServiceDefinition, channel);
+    const { credentials, token } = this.dialing;
+    const { client, channel } = secureClient(AgentServiceDefinition, address, credentials, token);
     this.open.set(name, { address, channel, client });
     return client;
   }

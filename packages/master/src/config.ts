@@ -1,11 +1,14 @@
 // Master configuration: a TOML file, validated, with documented defaults. Nodes are not listed
-// here: they join by registering (FleetService).
+// here: they join by registering (FleetService), as the agent identities of `[auth]` allow.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { checkPublicHostname, DNS_LABEL, dnsName } from '@mcp/scheduler';
+import { AGENT_ACCOUNT_PREFIX, readSecurityConfig, type SecurityConfig } from '@mcp/security';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
+
+const count = (min: number, fallback: number) => z.number().int().min(min).default(fallback);
 
 const schema = z.strictObject({
   listen: z.string().regex(/^.+:\d+$/, 'must be host:port'),
@@ -21,7 +24,37 @@ const schema = z.strictObject({
       zone: z.string().min(1),
     })
     .optional(),
+  auth: z.strictObject({
+    agents: z.array(z.string()),
+    max_nodes: count(1, 64),
+    register_burst: count(1, 3),
+    register_every_ms: count(1, 60_000),
+    heartbeat_burst: count(1, 5),
+  }),
+  // Read by readSecurityConfig of @mcp/security, which refuses their unknown keys itself.
+  tls: z.record(z.string(), z.unknown()).optional(),
+  mcias: z.record(z.string(), z.unknown()).optional(),
 });
+
+/** Who may join the fleet and how often (`[auth]`). */
+export interface AuthConfig {
+  /**
+   * `agents`: the agent identities (`agent-<node>` MCIAS service accounts) that may register
+   * and heartbeat; each may speak only for its own node. Required (may be empty: no node joins).
+   */
+  agents: string[];
+  /** `max_nodes`: nodes the master keeps at most; a new one past it is refused. Default 64. */
+  maxNodes: number;
+  /** `register_burst`: Registers one identity may make at once. Default 3. */
+  registerBurst: number;
+  /** `register_every_ms`: one more Register comes back every this long. Default 60000. */
+  registerEveryMs: number;
+  /**
+   * `heartbeat_burst`: Heartbeats one identity may send at once, beyond one per heartbeat
+   * interval (which refills the burst), so jitter and reconnects are never refused. Default 5.
+   */
+  heartbeatBurst: number;
+}
 
 /** Where the master keeps its DNS names (`[mcns]`); absent: no DNS step. */
 export interface McnsConfig {
@@ -54,6 +87,10 @@ export interface MasterConfig {
   allowedDomains: string[];
   /** MCNS, where service and node names are registered. Default: none (no DNS step). */
   mcns?: McnsConfig;
+  /** `[tls]` and `[mcias]`: the master's pair, the platform CA, MCIAS and its own token. */
+  security: SecurityConfig;
+  /** `[auth]`: the agent allowlist, the node cap and the rate limits. */
+  auth: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -83,12 +120,20 @@ export function loadMasterConfig(file: string): MasterConfig {
     throw new ConfigError(file, 'nodes: no longer read; nodes join by registering with the master');
   }
 
+  if (typeof raw === 'object' && raw !== null && !('auth' in raw)) {
+    throw new ConfigError(
+      file,
+      'auth: required: the [auth] table, with agents = ["agent-<node>", ...] that may register',
+    );
+  }
+
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
     const path = issue?.path.join('.') ?? '';
     throw new ConfigError(file, `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`);
   }
+  const { auth } = r.data;
   return {
     listen: r.data.listen,
     stateDir: r.data.state_dir,
@@ -97,7 +142,41 @@ export function loadMasterConfig(file: string): MasterConfig {
     probeTimeoutMs: r.data.probe_timeout_ms,
     allowedDomains: r.data.allowed_domains.map((d, i) => domain(file, d, i)),
     mcns: r.data.mcns && mcnsConfig(file, r.data.mcns),
+    security: securityConfig(file, r.data),
+    auth: {
+      agents: agentIdentities(file, auth.agents),
+      maxNodes: auth.max_nodes,
+      registerBurst: auth.register_burst,
+      registerEveryMs: auth.register_every_ms,
+      heartbeatBurst: auth.heartbeat_burst,
+    },
   };
+}
+
+/** `[tls]` and `[mcias]`, their files checked (key and token mode 0600 or stricter). */
+function securityConfig(file: string, doc: Record<string, unknown>): SecurityConfig {
+  try {
+    return readSecurityConfig(doc, dirname(file));
+  } catch (err) {
+    throw new ConfigError(file, (err as Error).message, { cause: err });
+  }
+}
+
+/** `[auth] agents`: each `agent-<node>` with a DNS label for the node, none twice. */
+function agentIdentities(file: string, agents: readonly string[]): string[] {
+  agents.forEach((agent, i) => {
+    const node = agent.startsWith(AGENT_ACCOUNT_PREFIX)
+      ? agent.slice(AGENT_ACCOUNT_PREFIX.length)
+      : undefined;
+    if (node === undefined || !DNS_LABEL.test(node)) {
+      const reason = `'${agent}' is not ${AGENT_ACCOUNT_PREFIX}<node> with the node a DNS label`;
+      throw new ConfigError(file, `auth.agents[${i}]: ${reason}`);
+    }
+    if (agents.indexOf(agent) !== i) {
+      throw new ConfigError(file, `auth.agents[${i}]: '${agent}' is listed twice`);
+    }
+  });
+  return [...agents];
 }
 
 /** `[mcns]` with its token read; a token file others may read is refused. */

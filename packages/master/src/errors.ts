@@ -35,6 +35,69 @@ export class InvalidNodeReportError extends Error {
   }
 }
 
+/** A request to the master carried a field it refuses; `field` is its path in the request. */
+export class InvalidRequestError extends Error {
+  readonly code = 'INVALID_REQUEST';
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+/** An agent identity that is not in the master's allowlist (`[auth] agents`). */
+export class AgentNotAllowedError extends Error {
+  readonly code = 'AGENT_NOT_ALLOWED';
+  constructor(
+    /** What was refused: `register` or `accept heartbeat from`. */
+    readonly verb: string,
+    readonly node: string,
+    readonly identity: string,
+  ) {
+    super(
+      `failed to ${verb} node '${node}': account '${identity}' is not an agent this master ` +
+        `accepts; add it to [auth] agents in the master config`,
+    );
+    this.name = 'AgentNotAllowedError';
+  }
+}
+
+/** One identity called Register or Heartbeat faster than its bucket allows. */
+export class RateLimitedError extends Error {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    readonly verb: string,
+    readonly node: string,
+    readonly identity: string,
+    /** The limit as words, e.g. `3 registrations at once, then one per 60 s`. */
+    readonly limit: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      `failed to ${verb} node '${node}': more than ${limit} from '${identity}'; ` +
+        `retry in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`,
+    );
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** A new node asked to join a master that already knows as many as its cap allows. */
+export class NodeCapError extends Error {
+  readonly code = 'NODE_CAP';
+  constructor(
+    readonly node: string,
+    readonly maxNodes: number,
+  ) {
+    super(
+      `failed to register node '${node}': the master already knows ${maxNodes} nodes, its cap ` +
+        '([auth] max_nodes in the master config)',
+    );
+    this.name = 'NodeCapError';
+  }
+}
+
 /** A redeploy in place was asked of a node that is unhealthy. */
 export class NodeUnhealthyError extends Error {
   readonly code = 'NODE_UNHEALTHY';
@@ -209,6 +272,10 @@ export class PublicHostnameTakenError extends Error {
 const STATUS_OF: Readonly<Record<string, Status>> = {
   UNKNOWN_NODE: Status.NOT_FOUND,
   INVALID_NODE_REPORT: Status.INVALID_ARGUMENT,
+  INVALID_REQUEST: Status.INVALID_ARGUMENT,
+  AGENT_NOT_ALLOWED: Status.PERMISSION_DENIED,
+  RATE_LIMITED: Status.RESOURCE_EXHAUSTED,
+  NODE_CAP: Status.RESOURCE_EXHAUSTED,
   NODE_UNHEALTHY: Status.FAILED_PRECONDITION,
   SERVICE_NOT_FOUND: Status.NOT_FOUND,
   SERVICE_UNREACHABLE: Status.UNAVAILABLE,

@@ -61,7 +61,9 @@ describe('FleetService Register', () => {
       const m = await master();
       const a = await agent('rift');
 
-      const err = await refusal(m.fleet.register({ node: { ...a.info(), ...change } }));
+      const err = await refusal(
+        a.withFleet(m.address, (f) => f.register({ node: { ...a.info(), ...change } })),
+      );
 
       expect(err.code).toBe(Status.INVALID_ARGUMENT);
       expect(err.details).toContain(`${field}:`);
@@ -73,7 +75,7 @@ describe('FleetService Register', () => {
     const m = await master();
     const a = await agent('pi');
 
-    await m.fleet.register({ node: { ...a.info(), arch: 'aarch64' } });
+    await a.register(m.address, { ...a.info(), arch: 'aarch64' });
 
     expect(m.running.registry.get('pi')?.info.arch).toBe('arm64');
   });
@@ -84,7 +86,7 @@ describe('FleetService Register', () => {
     const a = await agent('rift');
     await a.register(m.address);
 
-    await m.fleet.register({ node: { ...a.info(), agentAddress: '127.0.0.9:7443' } });
+    await a.register(m.address, { ...a.info(), agentAddress: '127.0.0.9:7443' });
 
     expect(m.running.registry.get('rift')?.info.agentAddress).toBe('127.0.0.9:7443');
     expect(m.running.registry.names()).toEqual(['rift']);
@@ -97,7 +99,7 @@ describe('FleetService Heartbeat', () => {
   it('Heartbeat of an unknown node answers register_again', async () => {
     const m = await master({ intervalMs: 1234 });
 
-    const out = await m.fleet.heartbeat({ node: 'ghost', usage: undefined });
+    const out = await (await m.fleetAs('ghost')).heartbeat({ node: 'ghost', usage: undefined });
 
     expect(out).toEqual({ registerAgain: true, heartbeatIntervalMs: 1234 });
     expect(m.running.registry.names()).toEqual([]);
@@ -125,7 +127,7 @@ describe('FleetService Heartbeat', () => {
     const a = await agent('rift');
     await a.register(m.address);
 
-    await m.fleet.heartbeat({ node: 'rift', usage: undefined });
+    await (await m.fleetAs('rift')).heartbeat({ node: 'rift', usage: undefined });
 
     expect(m.running.registry.get('rift')?.usage.free?.cpuMillis).toBe(4000);
   });
@@ -146,7 +148,9 @@ describe('FleetService Heartbeat', () => {
   it('Heartbeat refuses a node name that is not a DNS label', async () => {
     const m = await master();
 
-    const err = await refusal(m.fleet.heartbeat({ node: '../etc', usage: undefined }));
+    const err = await refusal(
+      (await m.fleetAs('rift')).heartbeat({ node: '../etc', usage: undefined }),
+    );
 
     expect(err.code).toBe(Status.INVALID_ARGUMENT);
     expect(err.details).toContain('node:');

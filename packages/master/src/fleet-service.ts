@@ -1,17 +1,27 @@
 // FleetService, the agents' side of the master: Register stores what a node says about itself,
 // Heartbeat keeps its usage and liveness current. Both answer with the heartbeat interval.
-import { NodeHealth, NodeRole, type FleetServiceImplementation } from '@mcp/proto';
+// Who may speak for which node, and how often, is checked here: the authorization middleware
+// has only said that the caller is some `agent-<node>` account.
+import { NodeHealth, NodeRole, type FleetServiceImplementation, type Identity } from '@mcp/proto';
+import { agentNode, identityMismatch, RateLimiter, type AuthContext } from '@mcp/security';
+import { Status, type ServerError } from 'nice-grpc';
 import type { Logger } from 'pino';
 
-import { toServerError } from './errors.js';
+import type { Clock } from './clock.js';
+import type { AuthConfig } from './config.js';
+import { AgentNotAllowedError, NodeCapError, RateLimitedError, toServerError } from './errors.js';
 import type { NodeRegistry } from './registry.js';
 import { requireNodeName, validateNodeInfo } from './validate.js';
 
 /** Options of the FleetService implementation. */
 export interface FleetServiceOptions {
-  /** Heartbeat interval told to agents, in milliseconds. */
+  /** Heartbeat interval told to agents, in milliseconds; also the heartbeat bucket's refill. */
   intervalMs: number;
   log: Logger;
+  /** The master's clock: rate limits are measured on it. */
+  clock: Clock;
+  /** The agent allowlist, the node cap and the rate limits (`[auth]`). */
+  auth: AuthConfig;
   /**
    * Called after a node registered and after each heartbeat of a known node (synchronously, on
    * the hot path: keep it cheap, e.g. a map lookup; slow work goes to the background).
@@ -19,22 +29,73 @@ export interface FleetServiceOptions {
   onNode?: (node: string, registered: boolean) => void;
 }
 
+const REGISTER = { method: 'Register', verb: 'register' } as const;
+const HEARTBEAT = { method: 'Heartbeat', verb: 'accept heartbeat from' } as const;
+type Call = typeof REGISTER | typeof HEARTBEAT;
+
 export function fleetService(
   registry: NodeRegistry,
   options: FleetServiceOptions,
-): FleetServiceImplementation {
-  const { intervalMs, log, onNode } = options;
+): FleetServiceImplementation<AuthContext> {
+  const { intervalMs, log, onNode, clock, auth } = options;
+  const allowed = new Set(auth.agents);
+  const limits = {
+    Register: {
+      bucket: new RateLimiter({ burst: auth.registerBurst, refillEveryMs: auth.registerEveryMs }),
+      text: `${auth.registerBurst} registrations at once, then one per ${seconds(auth.registerEveryMs)}`,
+    },
+    Heartbeat: {
+      bucket: new RateLimiter({ burst: auth.heartbeatBurst, refillEveryMs: intervalMs }),
+      text: `${auth.heartbeatBurst} heartbeats at once, then one per ${seconds(intervalMs)}`,
+    },
+  };
+
+  /** The caller may speak for `node`, and has not called too often: else throws. */
+  function admit(call: Call, node: string, identity: Identity): void {
+    const { username } = identity;
+    if (!allowed.has(username)) throw new AgentNotAllowedError(call.verb, node, username);
+    if (agentNode(identity) !== node) throw identityMismatch(call.method, username, node);
+
+    const limit = limits[call.method];
+    const took = limit.bucket.take(username, clock.now());
+    if (!took.ok) {
+      throw new RateLimitedError(call.verb, node, username, limit.text, took.retryAfterMs);
+    }
+  }
+
+  /** The answer to a refused call, logged at warn with who asked (never a token). */
+  function refuse(call: Call, err: unknown, identity: Identity): ServerError {
+    const refusal = toServerError(err);
+    if (refusal.code !== Status.INVALID_ARGUMENT) {
+      log.warn(
+        {
+          method: `mcp.v1.FleetService/${call.method}`,
+          code: Status[refusal.code],
+          username: identity.username,
+          reason: refusal.details,
+        },
+        'call refused',
+      );
+    }
+    return refusal;
+  }
 
   return {
-    register(req) {
+    register(req, context) {
       try {
         const info = validateNodeInfo(req.node);
+        admit(REGISTER, info.name, context.identity);
+        if (!registry.get(info.name) && registry.size >= auth.maxNodes) {
+          throw new NodeCapError(info.name, auth.maxNodes);
+        }
+
         const { previous } = registry.register(info, req.usage);
         const fields = {
           node: info.name,
           agentAddress: info.agentAddress,
           roles: info.roles.map((r) => NodeRole[r]),
           version: info.version,
+          identity: context.identity.username,
         };
         if (!previous) log.info(fields, 'node registered');
         else if (previous.agentAddress !== info.agentAddress) {
@@ -43,14 +104,16 @@ export function fleetService(
         onNode?.(info.name, true);
         return Promise.resolve({ heartbeatIntervalMs: intervalMs });
       } catch (err) {
-        return Promise.reject(toServerError(err));
+        return Promise.reject(refuse(REGISTER, err, context.identity));
       }
     },
 
     // The hot path (500 calls a second for 5,000 nodes): synchronous, logs only on a change.
-    heartbeat(req) {
+    heartbeat(req, context) {
       try {
         const node = requireNodeName(req.node, 'node');
+        admit(HEARTBEAT, node, context.identity);
+
         const before = registry.heartbeat(node, req.usage);
         if (before === undefined) {
           log.info({ node }, 'heartbeat from an unknown node, asked to register again');
@@ -62,8 +125,13 @@ export function fleetService(
         onNode?.(node, false);
         return Promise.resolve({ registerAgain: false, heartbeatIntervalMs: intervalMs });
       } catch (err) {
-        return Promise.reject(toServerError(err));
+        return Promise.reject(refuse(HEARTBEAT, err, context.identity));
       }
     },
   };
+}
+
+/** `60 s`, `1.5 s`. */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }

@@ -2,6 +2,7 @@
 // CLI and the agents, watch the nodes' health, and stop cleanly.
 import { mkdirSync } from 'node:fs';
 
+import { loadSecurity, REDACT_PATHS } from '@mcp/security';
 import { pino, type Logger } from 'pino';
 
 import { Agents } from './agents.js';
@@ -18,8 +19,8 @@ import { NodeRegistry } from './registry.js';
 import { ProxyRoutes } from './routes.js';
 import { serveMaster } from './server.js';
 
-/** Redacted wherever they appear in a log line. */
-export const REDACT = ['token', '*.token', 'authorization', '*.authorization', 'key', '*.key'];
+/** Redacted wherever they appear in a log line (tokens, passwords, keys, authorization). */
+export const REDACT: readonly string[] = REDACT_PATHS;
 
 /** Heartbeat intervals of silence after which a node is stale and probed. */
 const MISSED_INTERVALS = 3;
@@ -62,10 +63,12 @@ export async function runMaster(
 ): Promise<RunningMaster> {
   const clock = options.clock ?? systemClock;
   const log =
-    options.log ?? pino({ level: config.logLevel, redact: REDACT, base: { role: 'master' } });
+    options.log ?? pino({ level: config.logLevel, redact: [...REDACT], base: { role: 'master' } });
   const intervalMs = config.heartbeatIntervalMs;
   const staleAfterMs = MISSED_INTERVALS * intervalMs;
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  // Keys, certificates and the master's token file are read here, before anything is served.
+  const security = loadSecurity(config.security);
 
   // The registry, filled first from the cache so early heartbeats find their nodes, with the
   // services each last reported. The cache is written when a node joins or changes, or its
@@ -75,7 +78,7 @@ export async function runMaster(
   const cached = cache.read();
   registry.restore(cached);
 
-  const agents = new Agents(registry);
+  const agents = new Agents(registry, { credentials: security.channel, token: security.token });
   const locator = new Locator(registry, agents, config.probeTimeoutMs);
   const { probeTimeoutMs } = config;
   const edge = new EdgeRoutes(registry, agents, log);
@@ -115,10 +118,13 @@ export async function runMaster(
     {
       intervalMs,
       log,
+      clock,
+      auth: config.auth,
       onNode:
         dns && ((node, registered) => (registered ? dns.nodeRegistered(node) : dns.nodeSeen(node))),
     },
     config.listen,
+    security,
   );
   monitor.start();
   const driftCheck = setTimeout(() => void reportDrift(master, log), readyAtMs - clock.now());
@@ -131,7 +137,16 @@ export async function runMaster(
   );
   const mcns = config.mcns && { url: config.mcns.url, zone: config.mcns.zone };
   log.info(
-    { listen: config.listen, port, cached: cached.length, intervalMs, mcns },
+    {
+      listen: config.listen,
+      port,
+      cached: cached.length,
+      intervalMs,
+      mcns,
+      mcias: config.security.mcias.url,
+      agents: config.auth.agents.length,
+      maxNodes: config.auth.maxNodes,
+    },
     'master started',
   );
 

@@ -143,6 +143,11 @@ export class NodeRegistry {
     return this.nodes.get(name);
   }
 
+  /** How many nodes the master knows (registered or restored from the cache). */
+  get size(): number {
+    return this.nodes.size;
+  }
+
   names(): string[] {
     return [...this.nodes.keys()].sort();
   }

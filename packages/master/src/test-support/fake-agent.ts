@@ -1,6 +1,7 @@
 // A tiny real agent for the master's tests: a nice-grpc AgentService on 127.0.0.1 that keeps
 // services in memory, and the membership calls (Register, Heartbeat) an agent makes. Not a mock
-// library: the master talks to it over the network like to the real agent.
+// library: the master talks to it over the network like to the real agent, over TLS 1.3 with
+// MCIAS tokens: it serves with authorize() and registers as `agent-<name>`.
 import {
   AgentServiceDefinition,
   FleetServiceDefinition,
@@ -8,6 +9,7 @@ import {
   StepStatus,
   type AgentServiceImplementation,
   type EdgeRoute,
+  type FleetServiceClient,
   type HeartbeatResponse,
   type NodeInfo,
   type NodeUsage,
@@ -17,13 +19,15 @@ import {
 } from '@mcp/proto';
 import { serviceResources } from '@mcp/scheduler';
 import {
-  createChannel,
-  createClient,
-  createServer,
-  ServerError,
-  Status,
-  type Server,
-} from 'nice-grpc';
+  authorize,
+  loadSecurity,
+  secureClient,
+  type AuthContext,
+  type Security,
+} from '@mcp/security';
+import { createServer, ServerError, Status, type CallContext, type Server } from 'nice-grpc';
+
+import { agentAccount, testSecurity } from './security.js';
 
 const GI = 2 ** 30;
 
@@ -55,16 +59,21 @@ export class FakeAgent {
   /** Deploy answers a FAILED pull step and changes nothing, as a missing image does. */
   failDeploy = false;
   healthChecks = 0;
+  /** Who called each AgentService method, as `<method>:<username>`. */
+  readonly callers: string[] = [];
   private server: Server | undefined;
   private constructor(
     readonly options: FakeAgentOptions,
     public port: number,
+    /** Its `agent-<name>` token, TLS pair and token validator. */
+    readonly security: Security,
   ) {
     this.events = options.events ?? [];
   }
 
   static async start(options: FakeAgentOptions): Promise<FakeAgent> {
-    const agent = new FakeAgent(options, 0);
+    const config = await (await testSecurity()).config(agentAccount(options.name));
+    const agent = new FakeAgent(options, 0, loadSecurity(config));
     await agent.listen();
     return agent;
   }
@@ -90,9 +99,15 @@ export class FakeAgent {
 
   /** Answers again on the same port. */
   async listen(): Promise<void> {
-    const server = createServer();
+    const callers = this.callers;
+    const server = createServer()
+      .use(authorize({ validator: this.security.validator }))
+      .use(async function* who(call, context: CallContext & AuthContext) {
+        callers.push(`${call.method.path.split('/').pop() ?? ''}:${context.identity.username}`);
+        return yield* call.next(call.request, context);
+      });
     server.add(AgentServiceDefinition, this.implementation());
-    this.port = await server.listen(`127.0.0.1:${this.port}`);
+    this.port = await server.listen(`127.0.0.1:${this.port}`, this.security.server);
     this.server = server;
   }
 
@@ -127,28 +142,31 @@ export class FakeAgent {
     return { free, containers: this.services.size, services, measuredAtMs: Date.now() };
   }
 
-  /** Registers with the master, as the membership loop does at start. */
-  async register(master: string): Promise<number> {
-    const channel = createChannel(master);
-    try {
-      const fleet = createClient(FleetServiceDefinition, channel);
-      const out = await fleet.register({ node: this.info(), usage: this.usage() });
+  /** Registers with the master as `agent-<name>`, as the membership loop does at start. */
+  async register(master: string, info: NodeInfo = this.info()): Promise<number> {
+    return this.withFleet(master, async (fleet) => {
+      const out = await fleet.register({ node: info, usage: this.usage() });
       return out.heartbeatIntervalMs;
-    } finally {
-      channel.close();
-    }
+    });
   }
 
-  /** Sends one heartbeat; registers again when the master asks. */
-  async heartbeat(master: string): Promise<HeartbeatResponse> {
-    const channel = createChannel(master);
+  /** Sends one heartbeat as `agent-<name>`; registers again when the master asks. */
+  async heartbeat(master: string, node = this.name): Promise<HeartbeatResponse> {
+    const out = await this.withFleet(master, (fleet) =>
+      fleet.heartbeat({ node, usage: this.usage() }),
+    );
+    if (out.registerAgain) await this.register(master);
+    return out;
+  }
+
+  /** One channel to the master's FleetService with this agent's token, closed after `work`. */
+  async withFleet<T>(master: string, work: (fleet: FleetServiceClient) => Promise<T>): Promise<T> {
+    const { channel, token } = this.security;
+    const { client, channel: open } = secureClient(FleetServiceDefinition, master, channel, token);
     try {
-      const fleet = createClient(FleetServiceDefinition, channel);
-      const out = await fleet.heartbeat({ node: this.name, usage: this.usage() });
-      if (out.registerAgain) await this.register(master);
-      return out;
+      return await work(client);
     } finally {
-      channel.close();
+      open.close();
     }
   }
 
@@ -195,7 +213,7 @@ export class FakeAgent {
     return spec;
   }
 
-  private implementation(): AgentServiceImplementation {
+  private implementation(): AgentServiceImplementation<AuthContext> {
     const ok = (name: string, detail: string) => ({
       name,
       status: StepStatus.STEP_STATUS_OK,
