@@ -13,10 +13,24 @@ export {
   configPath,
   loadConfig,
   parseConfig,
+  requireCaFile,
   requireMaster,
+  requireMcias,
+  type McIasEntry,
   type McpConfig,
   type NodeEntry,
 } from './lib/config.js';
+export { loadCredentials, type Credentials } from './lib/credentials.js';
+export {
+  CaFileError,
+  LoginAbortedError,
+  LoginFailedError,
+  LoginInputError,
+  TokenFileError,
+  TokenWriteError,
+} from './lib/auth-errors.js';
+export { logIn, type LoginOutcome } from './lib/login.js';
+export { removeTokenFile, writeTokenFile } from './lib/token-store.js';
 export {
   connectMaster,
   type ConnectOptions,
@@ -24,7 +38,12 @@ export {
   type MasterConnection,
 } from './lib/client.js';
 export { connectAgent, type AgentClient, type AgentConnection } from './lib/agent-client.js';
-export { DEFAULT_CONNECT_TIMEOUT_MS, transportReason, type Connection } from './lib/transport.js';
+export {
+  certificateReason,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  transportReason,
+  type Connection,
+} from './lib/transport.js';
 export { agentTarget, masterTarget, type ServiceTarget } from './lib/target.js';
 export {
   definitionFile,

@@ -116,14 +116,16 @@ describe('mcp --direct', () => {
     expect(r.stdout.toString()).toMatch(new RegExp(`^${verb}\\s+rift\\s+OK\\s+${verb} web$`, 'm'));
   });
 
-  it('mcp undeploy --direct removes the service from the agent', async () => {
+  it('mcp undeploy takes no --direct: agents take Undeploy from mcp-master only', async () => {
     await runCli(home, ['deploy', 'web', '--direct', '-n', 'rift']);
+    const before = agent.state.calls.length;
 
     const r = await runCli(home, ['undeploy', 'web', '--direct', '-n', 'rift']);
 
-    expect(r.code).toBe(0);
-    expect(r.stdout.toString()).toMatch(/^undeploy\s+rift\s+OK\s+undeploy web$/m);
-    expect(agent.state.services.has('web')).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.stderr.toString()).toContain('--direct');
+    expect(agent.state.calls.length).toBe(before);
+    expect(agent.state.services.has('web')).toBe(true);
   });
 });
 

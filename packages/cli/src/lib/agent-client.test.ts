@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startFakeAgent, type FakeAgent } from '../test-support/agent.js';
 import { closedAddress } from '../test-support/cli.js';
+import { credentialsFor } from '../test-support/security.js';
 import { connectAgent } from './agent-client.js';
+import type { Credentials } from './credentials.js';
 import { AgentCallError, AgentUnreachableError } from './errors.js';
 
 let agent: FakeAgent;
+let alice: Credentials;
 
 beforeAll(async () => {
   agent = await startFakeAgent('rift');
+  alice = await credentialsFor(agent.security, 'alice');
 });
 
 afterAll(async () => {
@@ -27,7 +31,7 @@ async function caught(work: () => Promise<unknown>): Promise<unknown> {
 
 describe('connectAgent', () => {
   it('connectAgent returns what the agent answers', async () => {
-    const conn = connectAgent({ name: 'rift', address: agent.address });
+    const conn = connectAgent({ name: 'rift', address: agent.address }, alice);
 
     try {
       expect((await conn.client.healthCheck({})).node).toBe('rift');
@@ -37,7 +41,7 @@ describe('connectAgent', () => {
   });
 
   it("connectAgent turns the agent's error into AgentCallError naming the node", async () => {
-    const conn = connectAgent({ name: 'rift', address: agent.address });
+    const conn = connectAgent({ name: 'rift', address: agent.address }, alice);
 
     const err = await caught(() => conn.client.stop({ service: 'ghost' }));
     conn.close();
@@ -49,7 +53,7 @@ describe('connectAgent', () => {
 
   it('connectAgent reports a refused connection as an unreachable node', async () => {
     const address = await closedAddress();
-    const conn = connectAgent({ name: 'orion', address }, { configFile: '/c/mcp.toml' });
+    const conn = connectAgent({ name: 'orion', address }, alice, { configFile: '/c/mcp.toml' });
 
     const err = await caught(() => conn.client.status({ service: '' }));
     conn.close();

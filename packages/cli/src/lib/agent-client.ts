@@ -5,6 +5,7 @@ import { Status, type Client } from 'nice-grpc';
 
 import type { ConnectOptions } from './client.js';
 import type { NodeEntry } from './config.js';
+import type { Credentials } from './credentials.js';
 import { AgentCallError, AgentUnreachableError } from './errors.js';
 import { AgentVersionSkewError } from './node-errors.js';
 import { connect, DEFAULT_CONNECT_TIMEOUT_MS, type Connection } from './transport.js';
@@ -15,8 +16,12 @@ export type AgentClient = Client<typeof AgentServiceDefinition>;
 /** An agent client and the channel under it; `close()` when the command is done. */
 export type AgentConnection = Connection<AgentClient>;
 
-/** Opens a channel to a node's agent at its configured address. Insecure for now. */
-export function connectAgent(node: NodeEntry, options: ConnectOptions = {}): AgentConnection {
+/** Opens a TLS channel to a node's agent at its configured address, with the operator's token. */
+export function connectAgent(
+  node: NodeEntry,
+  credentials: Credentials,
+  options: ConnectOptions = {},
+): AgentConnection {
   const { name, address } = node;
   const connection: AgentConnection = connect(
     AgentServiceDefinition,
@@ -38,6 +43,7 @@ export function connectAgent(node: NodeEntry, options: ConnectOptions = {}): Age
         return new AgentCallError(name, address, method, status, details, { cause });
       },
     },
+    credentials,
   );
   return connection;
 }

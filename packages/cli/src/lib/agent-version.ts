@@ -4,13 +4,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { connectAgent } from './agent-client.js';
 import type { NodeEntry } from './config.js';
+import type { Credentials } from './credentials.js';
 
 /** What one HealthCheck said: the version, or why there was none. */
 export type VersionAnswer = { version: string; rpcs: string[] } | { error: string };
 
 /** One HealthCheck on a fresh channel (a restarted agent must not wait out a reconnect backoff). */
-export async function askVersion(node: NodeEntry, timeoutMs = 2_000): Promise<VersionAnswer> {
-  const connection = connectAgent(node, { connectTimeoutMs: timeoutMs });
+export async function askVersion(
+  node: NodeEntry,
+  credentials: Credentials,
+  timeoutMs = 2_000,
+): Promise<VersionAnswer> {
+  const connection = connectAgent(node, credentials, { connectTimeoutMs: timeoutMs });
   try {
     const health = await connection.client.healthCheck(
       {},
@@ -27,13 +32,18 @@ export async function askVersion(node: NodeEntry, timeoutMs = 2_000): Promise<Ve
 /** Polls until the node reports `version` (true) or `timeoutMs` passes (the last answer). */
 export async function waitForVersion(
   node: NodeEntry,
+  credentials: Credentials,
   version: string,
   timeoutMs: number,
 ): Promise<true | VersionAnswer> {
   const deadline = Date.now() + timeoutMs;
   let last: VersionAnswer = { error: 'not asked' };
   while (Date.now() < deadline) {
-    last = await askVersion(node, Math.min(2_000, Math.max(250, deadline - Date.now())));
+    last = await askVersion(
+      node,
+      credentials,
+      Math.min(2_000, Math.max(250, deadline - Date.now())),
+    );
     if ('version' in last && last.version === version) return true;
     await sleep(250);
   }

@@ -4,14 +4,18 @@ import { ServerError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startFakeMaster, statusOf, type FakeMaster } from '../test-support/master.js';
+import { credentialsFor } from '../test-support/security.js';
 import { connectMaster } from './client.js';
+import type { Credentials } from './credentials.js';
 import { MasterCallError, MasterUnreachableError } from './errors.js';
 import { transportReason } from './transport.js';
 
 let master: FakeMaster;
+let alice: Credentials;
 
 beforeAll(async () => {
   master = await startFakeMaster();
+  alice = await credentialsFor(master.security, 'alice');
 });
 
 afterAll(async () => {
@@ -40,7 +44,7 @@ describe('connectMaster', () => {
   it('connectMaster returns what the master answers', async () => {
     const spec = { name: 'web', node: 'rift', active: true, components: [] };
     master.state.services.set('web', statusOf({ ...spec, path: '', buildImages: {} }));
-    const conn = connectMaster(master.address);
+    const conn = connectMaster(master.address, alice);
 
     try {
       const res = await conn.client.status({ service: 'web' });
@@ -51,7 +55,7 @@ describe('connectMaster', () => {
   });
 
   it("connectMaster turns the master's error into MasterCallError carrying its details", async () => {
-    const conn = connectMaster(master.address);
+    const conn = connectMaster(master.address, alice);
 
     const err = await caught(() => conn.client.status({ service: 'ghost' }));
     conn.close();
@@ -66,7 +70,7 @@ describe('connectMaster', () => {
       Status.UNAVAILABLE,
       "failed to reach node 'rift': down",
     );
-    const conn = connectMaster(master.address);
+    const conn = connectMaster(master.address, alice);
 
     const err = await caught(() => conn.client.listServices({}));
     conn.close();
@@ -78,7 +82,7 @@ describe('connectMaster', () => {
 
   it('connectMaster reports a refused connection as an unreachable master', async () => {
     const port = await closedPort();
-    const conn = connectMaster(`127.0.0.1:${port}`, { configFile: '/c/mcp.toml' });
+    const conn = connectMaster(`127.0.0.1:${port}`, alice, { configFile: '/c/mcp.toml' });
 
     const err = await caught(() => conn.client.listServices({}));
     conn.close();
@@ -99,7 +103,7 @@ describe('connectMaster', () => {
     const silent: TcpServer = createTcpServer((s) => sockets.add(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const conn = connectMaster(`127.0.0.1:${port}`, { connectTimeoutMs: 300 });
+    const conn = connectMaster(`127.0.0.1:${port}`, alice, { connectTimeoutMs: 300 });
 
     const started = Date.now();
     const err = await caught(() => conn.client.listServices({}));

@@ -3,6 +3,7 @@
 import { MasterServiceDefinition } from '@mcp/proto';
 import type { Client } from 'nice-grpc';
 
+import type { Credentials } from './credentials.js';
 import { MasterCallError, MasterUnreachableError, type DirectHint } from './errors.js';
 import { connect, DEFAULT_CONNECT_TIMEOUT_MS, type Connection } from './transport.js';
 
@@ -25,8 +26,12 @@ export interface ConnectOptions {
   direct?: DirectHint;
 }
 
-/** Opens a channel to the master at `host:port`. Insecure for now. */
-export function connectMaster(address: string, options: ConnectOptions = {}): MasterConnection {
+/** Opens a TLS channel to the master at `host:port`; calls carry the token of `credentials`. */
+export function connectMaster(
+  address: string,
+  credentials: Credentials,
+  options: ConnectOptions = {},
+): MasterConnection {
   return connect(
     MasterServiceDefinition,
     address,
@@ -41,5 +46,6 @@ export function connectMaster(address: string, options: ConnectOptions = {}): Ma
       refused: (method, status, details, cause) =>
         new MasterCallError(address, method, status, details, { cause }),
     },
+    credentials,
   );
 }

@@ -1,11 +1,13 @@
-// The base of every mcp command: the global --config flag, the master and agent connections,
-// and the error boundary that prints a CLI error as its message with no stack trace.
+// The base of every mcp command: the global --config flag, the credentials and the master and
+// agent connections, and the error boundary that prints a CLI error as its message with no
+// stack trace.
 import { Args, Command, Flags } from '@oclif/core';
 import { DefinitionError } from '@mcp/scheduler';
 
 import { connectAgent, type AgentClient } from './agent-client.js';
 import { connectMaster, type MasterClient } from './client.js';
 import { loadConfig, requireMaster, type McpConfig } from './config.js';
+import { loadCredentials, type Credentials } from './credentials.js';
 import { CliError, DirectNodeError, type DirectHint } from './errors.js';
 import { agentTarget, masterTarget, type ServiceTarget } from './target.js';
 
@@ -55,17 +57,30 @@ export abstract class McpCommand extends Command {
   };
 
   private readonly connections: { close(): void }[] = [];
+  private loaded: { config: McpConfig; credentials: Credentials } | undefined;
 
   /** The config named by `--config`, `MCP_CONFIG`, or the default path. */
   protected loadConfig(flag: string | undefined): Promise<McpConfig> {
     return loadConfig(flag);
   }
 
+  /**
+   * The CA and token every connection uses, read once per command: a missing `ca_file`, no token
+   * file (not logged in) or one others may read fails here, before anything is dialled.
+   */
+  protected credentials(config: McpConfig): Credentials {
+    if (this.loaded?.config !== config) {
+      this.loaded = { config, credentials: loadCredentials(config) };
+    }
+    return this.loaded.credentials;
+  }
+
   /** A client for the master named in the config. */
   protected master(config: McpConfig): MasterClient {
     const address = requireMaster(config);
+    const credentials = this.credentials(config);
     const direct: DirectHint = { command: this.directCommand(), nodes: nodeNames(config) };
-    const connection = connectMaster(address, { configFile: config.file, direct });
+    const connection = connectMaster(address, credentials, { configFile: config.file, direct });
     this.connections.push(connection);
     return connection.client;
   }
@@ -74,7 +89,8 @@ export abstract class McpCommand extends Command {
   protected agent(config: McpConfig, node: string | undefined): AgentClient {
     const entry = config.nodes.find((n) => n.name === node);
     if (!entry) throw new DirectNodeError(node ?? '', nodeNames(config), config.file);
-    const connection = connectAgent(entry, { configFile: config.file });
+    const credentials = this.credentials(config);
+    const connection = connectAgent(entry, credentials, { configFile: config.file });
     this.connections.push(connection);
     return connection.client;
   }

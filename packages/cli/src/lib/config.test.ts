@@ -4,7 +4,14 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { configPath, loadConfig, parseConfig, requireMaster } from './config.js';
+import {
+  configPath,
+  loadConfig,
+  parseConfig,
+  requireCaFile,
+  requireMaster,
+  requireMcias,
+} from './config.js';
 import { ConfigError, ConfigNotFoundError } from './errors.js';
 
 let dir: string;
@@ -79,7 +86,40 @@ describe('loadConfig', () => {
         { name: 'rift', address: '100.64.0.2:9444' },
         { name: 'orion', address: '[fd7a::3]:9444' },
       ],
+      caFile: undefined,
+      tokenFile: join(dir, 'token'),
+      mcias: undefined,
     });
+  });
+
+  it('loadConfig resolves ca_file, token_file and [mcias] ca_file against the config file', async () => {
+    const file = await write(
+      [
+        'ca_file = "pki/ca.crt"',
+        'token_file = "/run/me/mcp.token"',
+        '[mcias]',
+        'url = "https://mcias.test:8443/"',
+        'ca_file = "mcias-ca.pem"',
+      ].join('\n'),
+    );
+
+    const config = await loadConfig(file, {});
+
+    expect(config.caFile).toBe(join(dir, 'pki', 'ca.crt'));
+    expect(config.tokenFile).toBe('/run/me/mcp.token');
+    expect(config.mcias).toEqual({
+      url: 'https://mcias.test:8443',
+      caFile: join(dir, 'mcias-ca.pem'),
+    });
+  });
+
+  it('loadConfig defaults [mcias] ca_file to ca_file and token_file to token beside the file', async () => {
+    const file = await write('ca_file = "ca.crt"\n[mcias]\nurl = "https://127.0.0.1:9443"\n');
+
+    const config = await loadConfig(file, {});
+
+    expect(config.mcias).toEqual({ url: 'https://127.0.0.1:9443', caFile: join(dir, 'ca.crt') });
+    expect(config.tokenFile).toBe(join(dir, 'token'));
   });
 
   it('loadConfig resolves a relative services_dir against the config file', async () => {
@@ -172,6 +212,24 @@ describe('parseConfig', () => {
       reason: "duplicate 'a'",
     },
     {
+      description: 'an [mcias] url that is not https',
+      text: '[mcias]\nurl = "http://mcias:80"',
+      field: 'mcias.url',
+      reason: 'must be an https:// URL',
+    },
+    {
+      description: 'an unknown [mcias] key',
+      text: '[mcias]\nurl = "https://mcias:443"\ntoken = "x"',
+      field: 'mcias.token',
+      reason: 'unknown field',
+    },
+    {
+      description: 'an empty ca_file',
+      text: 'ca_file = ""',
+      field: 'ca_file',
+      reason: 'must not be empty',
+    },
+    {
       description: 'a TOML syntax error',
       text: 'master = "a:1"\nx = = 1',
       field: 'line 2',
@@ -204,5 +262,25 @@ describe('requireMaster', () => {
       `invalid config '/c/mcp.toml': master: required: set master = "<host>:<port>"`,
     );
     expect(config.nodes).toEqual([]);
+  });
+});
+
+describe('requireCaFile and requireMcias', () => {
+  it('requireCaFile says how to set ca_file when a command must connect without one', () => {
+    const config = parseConfig('master = "m:1"', '/c/mcp.toml', 'default');
+
+    expect(() => requireCaFile(config)).toThrow(
+      `invalid config '/c/mcp.toml': ca_file: required to connect: set ca_file = `,
+    );
+  });
+
+  it('requireMcias names [mcias] url, then the CA, when they are missing', () => {
+    const none = parseConfig('', '/c/mcp.toml', 'default');
+    const noCa = parseConfig('[mcias]\nurl = "https://m:1"', '/c/mcp.toml', 'default');
+
+    expect(() => requireMcias(none)).toThrow(
+      `invalid config '/c/mcp.toml': mcias.url: required to log in: set [mcias] url = `,
+    );
+    expect(() => requireMcias(noCa)).toThrow(`invalid config '/c/mcp.toml': mcias.ca_file:`);
   });
 });

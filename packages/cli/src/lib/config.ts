@@ -1,5 +1,6 @@
-// The CLI's own config: where the master listens, where service definitions live, and the
-// agents for `--direct` mode. A TOML file, validated, every error naming the file and field.
+// The CLI's own config: where the master listens, where service definitions live, the agents
+// for `--direct` mode, and how the CLI proves who it is (the platform CA, the token file, MCIAS).
+// A TOML file, validated, every error naming the file and field.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -22,9 +23,19 @@ const hostPort = z
     return port >= 1 && port <= 65535;
   }, 'the port must be between 1 and 65535');
 
+const path = z.string().min(1, 'must not be empty');
+
 const schema = z.strictObject({
   master: hostPort.optional(),
-  services_dir: z.string().min(1, 'must not be empty').optional(),
+  services_dir: path.optional(),
+  ca_file: path.optional(),
+  token_file: path.optional(),
+  mcias: z
+    .strictObject({
+      url: z.string().regex(/^https:\/\/[^/\s]+/, 'must be an https:// URL'),
+      ca_file: path.optional(),
+    })
+    .optional(),
   nodes: z
     .array(
       z.strictObject({
@@ -58,6 +69,23 @@ export interface McpConfig {
   servicesDir: string;
   /** Agents, for `--direct`. Default: none. */
   nodes: NodeEntry[];
+  /**
+   * `ca_file`: the platform CA (PEM) the master's and agents' certificates must chain to;
+   * required by every command that connects. Undefined when the config has none.
+   */
+  caFile: string | undefined;
+  /** `token_file`: where `mcp login` keeps the MCIAS token. Default: `token` beside this file. */
+  tokenFile: string;
+  /** `[mcias]`: where `mcp login` asks for a token; undefined when the table is absent. */
+  mcias: McIasEntry | undefined;
+}
+
+/** The `[mcias]` table of the CLI config. */
+export interface McIasEntry {
+  /** `url`: `https://host:port` of MCIAS, without a trailing slash. */
+  url: string;
+  /** `ca_file`: the CA of MCIAS's certificate. Default: the top-level `ca_file`. */
+  caFile: string | undefined;
 }
 
 /** Where the config file is: `--config`, else `MCP_CONFIG`, else `~/.config/mcp/mcp.toml`. */
@@ -117,12 +145,20 @@ export function parseConfig(text: string, file: string, source: ConfigSource): M
     seen.add(n.name);
   });
 
+  const caFile = r.data.ca_file === undefined ? undefined : expand(r.data.ca_file, file);
+  const mcias = r.data.mcias;
   return {
     file,
     source,
     master: r.data.master,
-    servicesDir: servicesDir(r.data.services_dir, file),
+    servicesDir: expand(r.data.services_dir ?? 'services', file),
     nodes: r.data.nodes.map((n) => ({ name: n.name, address: n.address, ssh: nodeSsh(n, file) })),
+    caFile,
+    tokenFile: expand(r.data.token_file ?? 'token', file),
+    mcias: mcias && {
+      url: mcias.url.replace(/\/+$/, ''),
+      caFile: mcias.ca_file === undefined ? caFile : expand(mcias.ca_file, file),
+    },
   };
 }
 
@@ -132,8 +168,38 @@ export function requireMaster(config: McpConfig): string {
   throw new ConfigError(config.file, 'master', 'required: set master = "<host>:<port>"');
 }
 
-function servicesDir(value: string | undefined, file: string): string {
-  if (value === undefined) return join(dirname(file), 'services');
+/** The platform CA file, or a ConfigError saying how to set it. */
+export function requireCaFile(config: McpConfig): string {
+  if (config.caFile) return config.caFile;
+  throw new ConfigError(
+    config.file,
+    'ca_file',
+    'required to connect: set ca_file = "<the platform CA certificate, PEM>"',
+  );
+}
+
+/** Where MCIAS is and the CA of its certificate, or a ConfigError saying what to set. */
+export function requireMcias(config: McpConfig): { url: string; caFile: string } {
+  const mcias = config.mcias;
+  if (!mcias) {
+    throw new ConfigError(
+      config.file,
+      'mcias.url',
+      'required to log in: set [mcias] url = "https://<host>:<port>"',
+    );
+  }
+  if (!mcias.caFile) {
+    throw new ConfigError(
+      config.file,
+      'mcias.ca_file',
+      "required to log in: set [mcias] ca_file, or ca_file for the platform CA that signed MCIAS's certificate",
+    );
+  }
+  return { url: mcias.url, caFile: mcias.caFile };
+}
+
+/** `~` is the home directory; a relative path is relative to the config file's directory. */
+function expand(value: string, file: string): string {
   if (value === '~' || value.startsWith('~/')) return join(homedir(), value.slice(1));
   return isAbsolute(value) ? value : resolve(dirname(file), value);
 }

@@ -22,7 +22,13 @@ export type CliErrorCode =
   | 'UPGRADE_ROLLED_BACK'
   | 'UPGRADE_FAILED'
   | 'PROVISION_FAILED'
-  | 'NODE_NOT_CONFIGURED';
+  | 'NODE_NOT_CONFIGURED'
+  | 'CA_FILE'
+  | 'TOKEN_FILE'
+  | 'TOKEN_WRITE'
+  | 'LOGIN_FAILED'
+  | 'LOGIN_INPUT'
+  | 'LOGIN_ABORTED';
 
 /** An error the CLI prints as its message alone and exits with `exitCode` (default 1). */
 export abstract class CliError extends Error {
@@ -134,7 +140,7 @@ export interface DirectHint {
 }
 
 /** The commands that take `--direct -n <node>`, for messages. */
-export const DIRECT_COMMANDS = 'deploy, stop, start, restart, undeploy, status, logs and ps';
+export const DIRECT_COMMANDS = 'deploy, stop, start, restart, status, logs and ps';
 
 /** No connection to the master: refused, unresolvable, or no answer within the deadline. */
 export class MasterUnreachableError extends CliError {

@@ -1,6 +1,8 @@
-// The channel under the master and agent clients. Every call goes through a middleware that
-// turns transport failures into the caller's "unreachable" error and status errors into its
-// "refused" error, so a command only ever sees CliErrors.
+// The channel under the master and agent clients: TLS 1.3 verified against the platform CA, and
+// each call carrying the operator's MCIAS token. Every call goes through a middleware that turns
+// transport failures into the caller's "unreachable" error and status errors into its "refused"
+// error, so a command only ever sees CliErrors.
+import { bearer } from '@mcp/security';
 import {
   ClientError,
   createChannel,
@@ -13,6 +15,7 @@ import {
   type CompatServiceDefinition,
 } from 'nice-grpc';
 
+import type { Credentials } from './credentials.js';
 import { isAbortError } from './errors.js';
 
 /** How one kind of server's failures read. */
@@ -41,16 +44,20 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const READY = 2;
 const SHUTDOWN = 4;
 
-/** Opens a channel to `host:port` and a client of `definition` on it. Insecure for now. */
+/**
+ * Opens a TLS 1.3 channel to `host:port` (the server's certificate checked against the CA of
+ * `credentials`, for that name or IP address) and a client of `definition` on it whose calls
+ * carry `authorization: Bearer <token>`.
+ */
 export function connect<D extends CompatServiceDefinition>(
   definition: D,
   address: string,
   timeoutMs: number,
   errors: TransportErrors,
+  credentials: Credentials,
 ): Connection<Client<D>> {
-  // TODO: TLS 1.3 with the platform CA and an MCIAS bearer token (DESIGN.md section 7); until
-  // then the channel is plaintext and unauthenticated.
-  const channel = createChannel(`http://${address}`);
+  quietIpServername();
+  const channel = createChannel(address, credentials.channel);
 
   async function* reach<Req, Res>(
     call: ClientMiddlewareCall<Req, Res>,
@@ -76,15 +83,20 @@ export function connect<D extends CompatServiceDefinition>(
       if (isAbortError(err) || !(err instanceof ClientError)) throw err;
       // UNAVAILABLE on a live connection is the server's own answer, not a transport failure.
       if (err.code === Status.UNAVAILABLE && channel.getConnectivityState(false) !== READY) {
-        throw errors.unreachable(transportReason(err.details), err);
+        const reason = certificateReason(err.details, credentials.caFile);
+        throw errors.unreachable(reason ?? transportReason(err.details), err);
       }
-      throw await errors.refused(method, err.code, err.details, err);
+      throw await errors.refused(method, err.code, refusalText(err.code, err.details), err);
     } finally {
       settled = true;
     }
   }
 
-  const client = createClientFactory().use(reach).create(definition, channel);
+  // `reach` outermost: it also sees a token that could not be read (a TokenFileError, as is).
+  const client = createClientFactory()
+    .use(reach)
+    .use(bearer(credentials.token))
+    .create(definition, channel);
   return { address, client, close: () => channel.close() };
 }
 
@@ -118,4 +130,68 @@ export function transportReason(details: string): string {
   const known = errno ? ERRNO_TEXT[errno] : undefined;
   if (known) return `${known} (${errno})`;
   return details.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*$/, '') || 'unavailable';
+}
+
+/**
+ * What a refusal reads: the server's reason, and for UNAUTHENTICATED (a token expired, revoked
+ * or unknown) how to get a new token. The server's own "; log in again" is replaced by the
+ * CLI's fuller advice rather than said twice.
+ */
+function refusalText(status: Status, details: string): string {
+  if (status !== Status.UNAUTHENTICATED) return details;
+  const reason = details.replace(/;\s*log in again\.?$/, '') || 'the token was refused';
+  return `${reason}; log in again with \`mcp login\``;
+}
+
+// Node's TLS errors for a certificate the CA does not vouch for, or that names another host.
+const UNTRUSTED = [
+  /self[- ]signed certificate(?: in certificate chain)?/i,
+  /unable to verify the first certificate/i,
+  /unable to get (?:local )?issuer certificate/i,
+  /certificate has expired/i,
+  /certificate is not yet valid/i,
+  /certificate signature failure/i,
+  /Hostname\/IP does not match certificate's altnames[^.]*/,
+];
+
+/**
+ * The reason for a TLS handshake that failed on the server's certificate (grpc-js reports it as
+ * UNAVAILABLE, "No connection established. Last error: Error: <why>"), or for a server that does
+ * not speak TLS; undefined for any other failure.
+ */
+export function certificateReason(details: string, caFile: string): string | undefined {
+  for (const pattern of UNTRUSTED) {
+    const why = pattern.exec(details)?.[0];
+    if (why) {
+      return (
+        `the server's certificate was not trusted (${why.trim()}): it must be issued by the CA ` +
+        `in ca_file '${caFile}' for the address dialled`
+      );
+    }
+  }
+  if (/wrong version number|packet length too long|unknown protocol/i.test(details)) {
+    return 'the server does not speak TLS (is it an mcp server older than TLS 1.3 support?)';
+  }
+  return undefined;
+}
+
+let servernameQuiet = false;
+
+/**
+ * grpc-js passes the host dialled as the TLS server name even when it is an IP address, and Node
+ * then prints DEP0123 ("Setting the TLS ServerName to an IP address is not permitted by RFC
+ * 6066") on the CLI's stderr; masters and agents are dialled by IP address. The name is only
+ * sent, never trusted: the certificate is still checked against the IP. Upstream:
+ * https://github.com/grpc/grpc-node/issues/1919. Only that one warning is dropped.
+ */
+function quietIpServername(): void {
+  if (servernameQuiet) return;
+  servernameQuiet = true;
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const [type, code] = rest;
+    const options = typeof type === 'object' && type !== null ? (type as { code?: string }) : {};
+    if (code === 'DEP0123' || options.code === 'DEP0123') return;
+    (emit as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
 }

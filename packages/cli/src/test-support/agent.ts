@@ -1,5 +1,6 @@
 // A small, real AgentService for the `--direct` tests: a nice-grpc server on 127.0.0.1 port 0
-// that keeps one node's services in memory.
+// that keeps one node's services in memory, over TLS 1.3 with the real authorization middleware
+// (operators may use the --direct subset; SetupEdgeRoute and the like are for mcp-master).
 import {
   AgentServiceDefinition,
   LogStream,
@@ -9,9 +10,11 @@ import {
   type ServiceStatus,
   type Step,
 } from '@mcp/proto';
-import { createServer, ServerError, Status } from 'nice-grpc';
+import type { Refusal } from '@mcp/security';
+import { ServerError, Status } from 'nice-grpc';
 
-import { statusOf } from './master.js';
+import { statusOf, type FakeServerOptions } from './master.js';
+import { acquireSecurity, secureServer, type TestSecurity } from './security.js';
 
 /** What the fake agent saw. */
 export interface FakeAgentState {
@@ -22,11 +25,15 @@ export interface FakeAgentState {
   deployed: ServiceSpec[];
   /** Every RPC called, by method name, in order. */
   calls: string[];
+  /** Every call the authorization middleware refused. */
+  authRefusals: Refusal[];
 }
 
 export interface FakeAgent {
   address: string;
   state: FakeAgentState;
+  /** The CA, MCIAS and pair it serves with (shared by the test file). */
+  security: TestSecurity;
   close(): Promise<void>;
 }
 
@@ -93,13 +100,31 @@ function implementation(state: FakeAgentState): AgentServiceImplementation {
   };
 }
 
-/** Starts a fake agent for `node` on 127.0.0.1, port 0. */
-export async function startFakeAgent(node: string): Promise<FakeAgent> {
-  const state: FakeAgentState = { node, services: new Map(), deployed: [], calls: [] };
+/** Starts a fake agent for `node` on 127.0.0.1, port 0, over TLS with authorization. */
+export async function startFakeAgent(
+  node: string,
+  options: FakeServerOptions = {},
+): Promise<FakeAgent> {
+  const state: FakeAgentState = {
+    node,
+    services: new Map(),
+    deployed: [],
+    calls: [],
+    authRefusals: [],
+  };
 
-  const server = createServer();
+  const lease = await acquireSecurity();
+  const { server, credentials } = secureServer(lease.security, state.authRefusals, options.tls);
   server.add(AgentServiceDefinition, implementation(state));
-  const port = await server.listen('127.0.0.1:0');
+  const port = await server.listen('127.0.0.1:0', credentials);
 
-  return { address: `127.0.0.1:${port}`, state, close: () => server.shutdown() };
+  return {
+    address: `127.0.0.1:${port}`,
+    state,
+    security: lease.security,
+    close: async () => {
+      await server.shutdown();
+      await lease.release();
+    },
+  };
 }

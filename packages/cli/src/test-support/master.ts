@@ -1,6 +1,7 @@
 // A small, real MasterService for tests: a nice-grpc server on 127.0.0.1 port 0 that keeps
 // deployed services in memory and places them with the real scheduler on a fixed fleet, so the
-// CLI is exercised over a real connection.
+// CLI is exercised over a real connection: TLS 1.3, every call's token checked with MCIAS and
+// authorized by the real middleware of @mcp/security.
 import { EventEmitter } from 'node:events';
 
 import {
@@ -26,9 +27,11 @@ import {
   place,
   SchedulerError,
 } from '@mcp/scheduler';
-import { createServer, ServerError, Status } from 'nice-grpc';
+import type { Refusal, ServerTlsFiles } from '@mcp/security';
+import { ServerError, Status } from 'nice-grpc';
 
 import { seenAt, snapshotOf, testNodes } from './fleet.js';
+import { acquireSecurity, secureServer, type TestSecurity } from './security.js';
 
 /** What the fake master saw and what it answers with. */
 export interface FakeMasterState {
@@ -62,12 +65,22 @@ export interface FakeMasterState {
   dnsError: string;
   /** Every ListDnsRecordsRequest zone received. */
   dnsZones: string[];
+  /** Every call the authorization middleware refused (UNAUTHENTICATED, PERMISSION_DENIED...). */
+  authRefusals: Refusal[];
 }
 
 export interface FakeMaster {
   address: string;
   state: FakeMasterState;
+  /** The CA, MCIAS and pair it serves with (shared by the test file). */
+  security: TestSecurity;
   close(): Promise<void>;
+}
+
+/** Options of startFakeMaster. */
+export interface FakeServerOptions {
+  /** The TLS pair served. Default: the shared 127.0.0.1 pair of the test CA. */
+  tls?: ServerTlsFiles;
 }
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -221,8 +234,8 @@ function placed(
   }
 }
 
-/** Starts a fake master on 127.0.0.1, port 0. */
-export async function startFakeMaster(): Promise<FakeMaster> {
+/** Starts a fake master on 127.0.0.1, port 0, over TLS with authorization. */
+export async function startFakeMaster(options: FakeServerOptions = {}): Promise<FakeMaster> {
   const state: FakeMasterState = {
     services: new Map(),
     deployed: [],
@@ -247,11 +260,21 @@ export async function startFakeMaster(): Promise<FakeMaster> {
     dnsRecords: [],
     dnsError: '',
     dnsZones: [],
+    authRefusals: [],
   };
 
-  const server = createServer();
+  const lease = await acquireSecurity();
+  const { server, credentials } = secureServer(lease.security, state.authRefusals, options.tls);
   server.add(MasterServiceDefinition, implementation(state));
-  const port = await server.listen('127.0.0.1:0');
+  const port = await server.listen('127.0.0.1:0', credentials);
 
-  return { address: `127.0.0.1:${port}`, state, close: () => server.shutdown() };
+  return {
+    address: `127.0.0.1:${port}`,
+    state,
+    security: lease.security,
+    close: async () => {
+      await server.shutdown();
+      await lease.release();
+    },
+  };
 }

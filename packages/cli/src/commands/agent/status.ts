@@ -27,9 +27,10 @@ export default class AgentStatus extends McpCommand {
 
     let reports: AgentReport[];
     if (flags.direct) {
+      const credentials = this.credentials(config);
       reports = await Promise.all(
         config.nodes.map(async (n) => {
-          const a = await askVersion(n);
+          const a = await askVersion(n, credentials);
           const edge = n.ssh?.program === 'edge-agent';
           if ('error' in a) return { node: n.name, version: '', rpcs: [], edge, error: a.error };
           return { node: n.name, version: a.version, rpcs: a.rpcs, edge };

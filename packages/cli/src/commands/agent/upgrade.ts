@@ -58,6 +58,8 @@ export default class AgentUpgrade extends McpCommand {
       const artifact = artifacts[i];
       if (artifact) checkManifest(node.name, node.ssh, artifact);
     }
+    // Not logged in, or no CA: stop before any node is asked or touched.
+    const credentials = this.credentials(config);
 
     const done: NodeUpgrade[] = [];
     let failure: Error | undefined;
@@ -66,6 +68,7 @@ export default class AgentUpgrade extends McpCommand {
       const artifact = artifacts[i] ?? artifactFor(flags.artifacts, node.name, node.ssh);
       try {
         const out = await upgradeNode(node, artifact, {
+          credentials,
           timeoutMs: flags.timeout * 1000,
           restartTimeoutMs: flags['restart-timeout'] * 1000,
           force: flags.force,

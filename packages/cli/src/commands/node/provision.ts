@@ -40,11 +40,16 @@ export default class NodeProvision extends McpCommand {
     const [node] = selectNodes(config, [args.name]).nodes;
     if (!node) return;
     const artifact = artifactFor(flags.artifacts, node.name, node.ssh);
+    // The version checks dial the new agent: no CA or no token stops before SSH.
+    const credentials = this.credentials(config);
 
     const session = await openSession(node.name, node.ssh);
     let steps;
     try {
-      steps = await provisionNode(session, node, artifact, { timeoutMs: flags.timeout * 1000 });
+      steps = await provisionNode(session, node, artifact, {
+        timeoutMs: flags.timeout * 1000,
+        credentials,
+      });
     } finally {
       session.close();
     }

@@ -13,6 +13,7 @@ import {
   UpgradeFailedError,
   UpgradeRolledBackError,
   waitForVersion,
+  type Credentials,
   type LocalArtifact,
   type NodeEntry,
   type NodeSession,
@@ -52,6 +53,8 @@ function paths(ssh: NodeSsh) {
 
 /** Options of upgradeNode. */
 export interface UpgradeOptions {
+  /** The CA and token the version checks (HealthCheck at the node's address) dial with. */
+  credentials: Credentials;
   /** How long to wait for the new version after the restart. */
   timeoutMs: number;
   /** How long `restart_command` may run; default RESTART_TIMEOUT_MS (30 s). */
@@ -75,7 +78,8 @@ export async function upgradeNode(
 ): Promise<Omit<NodeUpgrade, 'ms'>> {
   const say = options.progress ?? (() => undefined);
   const restartMs = options.restartTimeoutMs ?? RESTART_TIMEOUT_MS;
-  const before = await askVersion(node);
+  const { credentials } = options;
+  const before = await askVersion(node, credentials);
   const from = 'version' in before ? before.version : '';
   if (from === artifact.version && !options.force) {
     return { node: node.name, from, to: artifact.version, result: 'unchanged' };
@@ -97,7 +101,8 @@ export async function upgradeNode(
     }
     say(`${node.name}: swapped ${p.live} (previous: ${previous}), restarting`);
     const failed = await restart(session, node.ssh.restartCommand, restartMs);
-    const came = failed ?? (await waitForVersion(node, artifact.version, options.timeoutMs));
+    const came =
+      failed ?? (await waitForVersion(node, credentials, artifact.version, options.timeoutMs));
     if (came === true) {
       return { node: node.name, from, to: artifact.version, result: 'upgraded', previous };
     }
@@ -116,7 +121,9 @@ export async function upgradeNode(
     const again = await restart(session, node.ssh.restartCommand, restartMs);
     const back = Math.max(options.timeoutMs, ROLLBACK_WAIT_MS);
     const restored =
-      again === undefined && from !== '' && (await waitForVersion(node, from, back)) === true;
+      again === undefined &&
+      from !== '' &&
+      (await waitForVersion(node, credentials, from, back)) === true;
     const why = again === undefined ? reason : `${reason}; after the rollback, ${again}`;
     throw new UpgradeRolledBackError(node.name, artifact.version, from, why, restored);
   } finally {

@@ -10,6 +10,7 @@ import {
   quote,
   UpgradeFailedError,
   waitForVersion,
+  type Credentials,
   type LocalArtifact,
   type NodeSession,
   type SshNode,
@@ -28,7 +29,7 @@ export async function provisionNode(
   session: NodeSession,
   node: SshNode,
   artifact: LocalArtifact,
-  options: { timeoutMs: number },
+  options: { timeoutMs: number; credentials: Credentials },
 ): Promise<ProvisionStep[]> {
   const { ssh } = node;
   const as = (command: string): string => privileged(ssh.sudo, `sh -c ${quote(command)}`);
@@ -93,12 +94,17 @@ export async function provisionNode(
   steps.push({ step: 'binary', changed: binaryChanged, detail: `${live} ${artifact.version}` });
 
   // The service: (re)started when anything changed or it does not answer with the version.
-  const answer = await askVersion(node);
+  const answer = await askVersion(node, options.credentials);
   const running = 'version' in answer && answer.version === artifact.version;
   const restart = configChanged || unitChanged || binaryChanged || !running;
   if (restart) {
     await session.run(ssh.restartCommand);
-    const came = await waitForVersion(node, artifact.version, options.timeoutMs);
+    const came = await waitForVersion(
+      node,
+      options.credentials,
+      artifact.version,
+      options.timeoutMs,
+    );
     if (came !== true) {
       const last = describeAnswer(came);
       const why = `the agent did not report ${artifact.version} after a start (${last})`;

@@ -1,0 +1,99 @@
+// The security every CLI test runs under: a throwaway CA, the real MCIAS stand-in (@mcp/testkit)
+// and a TLS pair for 127.0.0.1, shared by the servers and homes of one test file and stopped when
+// the last of them is closed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  authorize,
+  channelCredentials,
+  McIasClient,
+  serverCredentials,
+  TokenValidator,
+  type Refusal,
+  type ServerTlsFiles,
+} from '@mcp/security';
+import { createTestCa, startMcias, type Mcias, type TestCa } from '@mcp/testkit';
+import { createServer } from 'nice-grpc';
+
+import type { Credentials } from '../lib/credentials.js';
+
+/** The CA, MCIAS and server pair of one test file. */
+export interface TestSecurity {
+  readonly dir: string;
+  readonly ca: TestCa;
+  readonly mcias: Mcias;
+  /** A pair for 127.0.0.1 signed by `ca`. */
+  readonly tls: ServerTlsFiles;
+  /** Judges bearer tokens through `mcias` (its 30 s cache included). */
+  readonly validator: TokenValidator;
+}
+
+/** One user of the shared security; `release` once done (idempotent). */
+export interface SecurityLease {
+  readonly security: TestSecurity;
+  release(): Promise<void>;
+}
+
+let shared: { users: number; ready: Promise<TestSecurity> } | undefined;
+
+/** The file's security, started by the first caller. */
+export async function acquireSecurity(): Promise<SecurityLease> {
+  shared ??= { users: 0, ready: startSecurity() };
+  const current = shared;
+  current.users += 1;
+  const security = await current.ready;
+  let released = false;
+  return {
+    security,
+    release: async () => {
+      if (released) return;
+      released = true;
+      current.users -= 1;
+      if (current.users > 0) return;
+      if (shared === current) shared = undefined;
+      await security.mcias.stop();
+      await rm(security.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startSecurity(): Promise<TestSecurity> {
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-cli-security-'));
+  const ca = await createTestCa(join(dir, 'ca'));
+  const mcias = await startMcias({ dir: join(dir, 'mcias'), address: '127.0.0.1', ca });
+  const pair = await ca.issue({ names: ['127.0.0.1'], dir: join(dir, 'tls'), stem: 'server' });
+  const tls = { caFile: ca.certPath, certFile: pair.certPath, keyFile: pair.keyPath };
+  const validator = new TokenValidator(new McIasClient({ url: mcias.url, caFile: mcias.caFile }));
+  return { dir, ca, mcias, tls, validator };
+}
+
+/** A nice-grpc server that authenticates and authorizes every call, and its TLS 1.3 credentials. */
+export function secureServer(
+  security: TestSecurity,
+  refusals: Refusal[],
+  tls: ServerTlsFiles = security.tls,
+): {
+  server: ReturnType<typeof authorizedServer>;
+  credentials: ReturnType<typeof serverCredentials>;
+} {
+  return { server: authorizedServer(security, refusals), credentials: serverCredentials(tls) };
+}
+
+function authorizedServer(security: TestSecurity, refusals: Refusal[]) {
+  return createServer().use(
+    authorize({ validator: security.validator, onRefused: (r) => refusals.push(r) }),
+  );
+}
+
+/** Credentials as `mcp login` would give `username`, for library tests (no token file). */
+export async function credentialsFor(
+  security: TestSecurity,
+  username: string,
+  opts: { ttlMs?: number } = {},
+): Promise<Credentials> {
+  const token = await security.mcias.issueToken(username, opts);
+  const caFile = security.ca.certPath;
+  return { caFile, channel: channelCredentials(caFile), tokenFile: '(none)', token: () => token };
+}
