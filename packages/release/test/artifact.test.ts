@@ -4,8 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { AgentServiceDefinition } from '@mcp/proto';
-import { allocateLoopbackAddress, cleanupAll, freePort, run, spawnProcess } from '@mcp/testkit';
-import { createChannel, createClient } from 'nice-grpc';
+import { channelCredentials, secureClient } from '@mcp/security';
+import {
+  allocateLoopbackAddress,
+  cleanupAll,
+  freePort,
+  run,
+  spawnProcess,
+  startTestSecurity,
+  type TestSecurity,
+} from '@mcp/testkit';
+import { stringify } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import {
@@ -24,8 +33,10 @@ import {
 const VERSION = '0.0.0-artifact-test';
 const built = new Map<string, Artifact>();
 const base = mkdtempSync(join(tmpdir(), 'mcp-release-test-'));
+let security: TestSecurity;
 
 beforeAll(async () => {
+  security = await startTestSecurity({ dir: join(base, 'security'), services: ['agent-n1'] });
   for (const program of PROGRAMS) {
     for (const arch of ARCHES) {
       const artifact = await buildArtifact({ program, arch, version: VERSION });
@@ -35,6 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await security?.stop();
   await cleanupAll();
   rmSync(base, { recursive: true, force: true });
 });
@@ -46,15 +58,22 @@ function artifactOf(program: Program, arch: Arch): Artifact {
 }
 
 /** The config of the program: the edge agent has no runtime and no srv_root, but a proxy. */
-function writeConfig(dir: string, program: Program, address: string, port: number): string {
+async function writeConfig(
+  dir: string,
+  program: Program,
+  address: string,
+  port: number,
+): Promise<string> {
   const file = join(dir, 'config.toml');
+  const tables = await security.configTables({ names: [address], account: 'agent-n1' });
   const common = `name = "n1"\naddress = "${address}"\nlisten = "${address}:${port}"\n`;
   const agent =
     `state_dir = "${dir}/state"\nsrv_root = "${dir}/srv"\n` +
     `runtime_socket = "${dir}/no-runtime.sock"\n`;
   // The edge agent needs its mc-proxy's admin socket named; nothing listens there.
   const edge = `state_dir = "${dir}/state"\nproxy_socket = "${dir}/mc-proxy.sock"\n`;
-  writeFileSync(file, common + (program === 'agent' ? agent : edge));
+  // The [tls] and [mcias] tables come after every top-level key.
+  writeFileSync(file, `${common}${program === 'agent' ? agent : edge}\n${stringify(tables)}\n`);
   return file;
 }
 
@@ -79,13 +98,19 @@ describe.each(PROGRAMS.flatMap((p) => ARCHES.map((a) => [p, a] as const)))(
       const dir = mkdtempSync(join(base, `${program}-${arch}-`));
       const address = allocateLoopbackAddress();
       const port = await freePort(address);
-      const config = writeConfig(dir, program, address, port);
+      const config = await writeConfig(dir, program, address, port);
       const { runPrefix } = await target(arch);
       const [cmd, args] = runArgs(runPrefix, artifactOf(program, arch).file, ['--config', config]);
       const proc = await spawnProcess(cmd, args, { logFile: join(dir, 'log'), env: {} });
 
-      const channel = createChannel(`${address}:${port}`);
-      const client = createClient(AgentServiceDefinition, channel);
+      // Over TLS 1.3 with an operator's token: the artifact validates it through MCIAS.
+      const token = await security.mcias.login('alice');
+      const { client, channel } = secureClient(
+        AgentServiceDefinition,
+        `${address}:${port}`,
+        channelCredentials(security.ca.certPath),
+        () => token,
+      );
       try {
         const health = await retry(() => client.healthCheck({}), 60_000);
         expect(health).toMatchObject({ node: 'n1', version: VERSION });

@@ -3,16 +3,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AgentServiceDefinition, MasterServiceDefinition, type ServiceStatus } from '@mcp/proto';
+import { channelCredentials, secureClient } from '@mcp/security';
 import type { Fleet, FleetAgent } from '@mcp/testkit';
-import { createChannel, createClient } from 'nice-grpc';
 
-/** A master client for assertions that should not depend on the CLI's output format. */
-export function masterClient(fleet: Fleet) {
-  return createClient(MasterServiceDefinition, createChannel(fleet.master.listen));
+/**
+ * A master client for assertions that should not depend on the CLI's output format: TLS, the
+ * fleet's operator token (alice) unless another is given.
+ */
+export function masterClient(fleet: Fleet, token = fleet.operatorToken) {
+  const credentials = channelCredentials(fleet.ca.certPath);
+  return secureClient(MasterServiceDefinition, fleet.master.listen, credentials, () => token)
+    .client;
 }
 
-export function agentClient(agent: FleetAgent) {
-  return createClient(AgentServiceDefinition, createChannel(agent.listen));
+/** An agent client with `token` (default: the fleet's operator). */
+export function agentClient(fleet: Fleet, agent: FleetAgent, token = fleet.operatorToken) {
+  const credentials = channelCredentials(fleet.ca.certPath);
+  return secureClient(AgentServiceDefinition, agent.listen, credentials, () => token).client;
 }
 
 /** Writes a file into a node's /srv/<service>. */

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { ARCHES, buildArtifact, PROGRAMS } from '@mcp/release';
 import { allocateLoopbackAddress, cleanupAll, freePort, run } from '@mcp/testkit';
 
-import { agentToml, mcp, waitForVersion } from '../src/helpers.js';
+import { agentToml, cliConfigHead, mcp, startTrust, waitForVersion } from '../src/helpers.js';
 import { startSshNode, type SshNode } from '../src/node.js';
 
 const A = '0.0.0-bench-a';
@@ -31,6 +31,7 @@ try {
     outDir: join(base, 'a'),
   });
 
+  const trust = await startTrust(join(base, 'trust'), ['n1', 'n2', 'n3']);
   const entries: string[] = [];
   const nodes: SshNode[] = [];
   for (const name of ['n1', 'n2', 'n3']) {
@@ -46,23 +47,23 @@ try {
     copyFileSync(artifactA.file, join(node.root, 'srv/mcp/mcp-agent'));
     writeFileSync(
       node.agentConfig,
-      agentToml(name, node.listen, node.root, join(base, 'no-podman.sock')),
+      await agentToml(trust, name, node.listen, node.root, join(base, 'no-podman.sock')),
     );
     await run(join(node.root, 'usr/local/bin/systemctl'), ['restart', 'mcp-agent'], {
       env: { ...process.env, MCP_TEST_ROOT: node.root },
     });
-    await waitForVersion(node.listen, A);
+    await waitForVersion(node.listen, A, trust);
     entries.push(node.configEntry());
     nodes.push(node);
   }
   const config = join(base, 'mcp.toml');
-  writeFileSync(config, entries.join('\n'));
+  writeFileSync(config, cliConfigHead(trust) + entries.join('\n'));
 
   const started = performance.now();
   const out = await mcp(config, ['agent', 'upgrade', '--artifacts', join(base, 'b'), '--json']);
   const total = performance.now() - started;
   if (out.code !== 0) throw new Error(`upgrade failed: ${out.stderr}`);
-  for (const node of nodes) await waitForVersion(node.listen, B, 1_000);
+  for (const node of nodes) await waitForVersion(node.listen, B, trust, 1_000);
 
   const report = JSON.parse(out.stdout) as { nodes: { node: string; ms: number }[] };
   const per = report.nodes.map((n) => `${n.node} ${(n.ms / 1000).toFixed(1)} s`);

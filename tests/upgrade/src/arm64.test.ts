@@ -8,7 +8,15 @@ import { elfImages } from '@mcp/release';
 import { allocateLoopbackAddress, cleanupAll, freePort, run } from '@mcp/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { agentArtifact, agentToml, mcp, waitForVersion } from './helpers.js';
+import {
+  agentArtifact,
+  agentToml,
+  cliConfigHead,
+  mcp,
+  startTrust,
+  waitForVersion,
+  type Trust,
+} from './helpers.js';
 import { startSshNode, type SshNode } from './node.js';
 
 const A = '0.0.0-upgrade-a';
@@ -16,6 +24,7 @@ const B = '0.0.0-upgrade-b';
 const base = mkdtempSync(join(tmpdir(), 'mcp-upgrade-arm64-'));
 let node: SshNode;
 let config: string;
+let trust: Trust;
 
 beforeAll(async () => {
   const artifactA = await agentArtifact(join(base, 'a'), A, 'arm64');
@@ -23,6 +32,7 @@ beforeAll(async () => {
   await agentArtifact(join(base, 'b'), B, 'arm64');
   await agentArtifact(join(base, 'b'), B, 'amd64');
 
+  trust = await startTrust(join(base, 'trust'), ['pi']);
   const address = allocateLoopbackAddress();
   const port = await freePort(address);
   node = await startSshNode({ name: 'pi', dir: join(base, 'pi'), address, port });
@@ -30,13 +40,13 @@ beforeAll(async () => {
   mkdirSync(join(node.root, 'etc/mcp'), { recursive: true });
   copyFileSync(artifactA, join(node.root, 'srv/mcp/mcp-agent'));
   const socket = join(base, 'no-runtime.sock');
-  writeFileSync(node.agentConfig, agentToml('pi', node.listen, node.root, socket));
+  writeFileSync(node.agentConfig, await agentToml(trust, 'pi', node.listen, node.root, socket));
   await run(join(node.root, 'usr/local/bin/systemctl'), ['restart', 'mcp-agent'], {
     env: { ...process.env, MCP_TEST_ROOT: node.root },
   });
-  await waitForVersion(node.listen, A, 60_000);
+  await waitForVersion(node.listen, A, trust, 60_000);
   config = join(base, 'mcp.toml');
-  writeFileSync(config, node.configEntry('arch = "arm64"'));
+  writeFileSync(config, cliConfigHead(trust) + node.configEntry('arch = "arm64"'));
 });
 
 afterAll(async () => {
@@ -51,7 +61,7 @@ describe('mcp agent upgrade on arm64', () => {
     expect(out.stderr).not.toContain('Error');
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^pi\s+0\.0\.0-upgrade-a\s+0\.0\.0-upgrade-b\s+upgraded/m);
-    await waitForVersion(node.listen, B, 2_000);
+    await waitForVersion(node.listen, B, trust, 2_000);
     const live = elfImages(join(node.root, 'srv/mcp/mcp-agent'));
     expect(live.map((e) => e.machine)).toEqual(live.map(() => 183));
   });

@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 
 import { AgentServiceDefinition } from '@mcp/proto';
 import { buildArtifact } from '@mcp/release';
-import { createChannel, createClient } from 'nice-grpc';
+import { channelCredentials, secureClient } from '@mcp/security';
+import { startTestSecurity, type SecurityTables, type TestSecurity } from '@mcp/testkit';
+import { stringify } from 'smol-toml';
 
 const require = createRequire(import.meta.url);
 const CLI = join(dirname(require.resolve('@mcp/cli')), '..', 'bin', 'run.js');
@@ -56,23 +58,76 @@ export function mcp(config: string, args: string[], timeoutMs = 240_000): Promis
   });
 }
 
-/** HealthCheck of an agent at `listen`, on a fresh channel. */
-export async function health(listen: string): Promise<{ version: string; rpcs: string[] }> {
-  const channel = createChannel(listen);
+/** The platform CA, MCIAS and an operator's token, as every test node and CLI here uses them. */
+export interface Trust {
+  readonly security: TestSecurity;
+  /** alice (admin): the CLI's token file and its token. */
+  readonly operator: { readonly path: string; readonly token: string };
+}
+
+/** Starts MCIAS with `agent-<node>` accounts for `nodes` and logs alice in. */
+export async function startTrust(dir: string, nodes: readonly string[]): Promise<Trust> {
+  const security = await startTestSecurity({
+    dir,
+    services: ['mcp-master', ...nodes.map((n) => `agent-${n}`)],
+  });
+  return { security, operator: await security.tokenFile('alice') };
+}
+
+/**
+ * The start of a CLI config trusting the platform CA with alice's token: top-level keys (give
+ * others in `top`), then `[mcias]`; `[[nodes]]` entries go after it.
+ */
+export function cliConfigHead(trust: Trust, top = ''): string {
+  return [
+    top,
+    `ca_file = "${trust.security.ca.certPath}"`,
+    `token_file = "${trust.operator.path}"`,
+    '',
+    '[mcias]',
+    `url = "${trust.security.mcias.url}"`,
+    `ca_file = "${trust.security.mcias.caFile}"`,
+    '',
+    '',
+  ].join('\n');
+}
+
+/** `[tls]` and `[mcias]` of node `name`'s agent at `listen`, as TOML objects. */
+export function agentTables(trust: Trust, name: string, listen: string): Promise<SecurityTables> {
+  const address = listen.slice(0, listen.lastIndexOf(':'));
+  return trust.security.configTables({ names: [address], account: `agent-${name}` });
+}
+
+/** HealthCheck of an agent at `listen`, on a fresh TLS channel with the operator's token. */
+export async function health(
+  listen: string,
+  trust: Trust,
+): Promise<{ version: string; rpcs: string[] }> {
+  const { client, channel } = secureClient(
+    AgentServiceDefinition,
+    listen,
+    channelCredentials(trust.security.ca.certPath),
+    () => trust.operator.token,
+  );
   try {
-    return await createClient(AgentServiceDefinition, channel).healthCheck({});
+    return await client.healthCheck({});
   } finally {
     channel.close();
   }
 }
 
 /** Polls HealthCheck until the agent reports `version`. */
-export async function waitForVersion(listen: string, version: string, timeoutMs = 30_000) {
+export async function waitForVersion(
+  listen: string,
+  version: string,
+  trust: Trust,
+  timeoutMs = 30_000,
+) {
   const end = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < end) {
     try {
-      last = (await health(listen)).version;
+      last = (await health(listen, trust)).version;
       if (last === version) return;
     } catch (err) {
       last = (err as Error).message;
@@ -83,7 +138,13 @@ export async function waitForVersion(listen: string, version: string, timeoutMs 
 }
 
 /** The agent TOML of a test node whose root stands for `/`. */
-export function agentToml(name: string, listen: string, root: string, socket: string): string {
+export async function agentToml(
+  trust: Trust,
+  name: string,
+  listen: string,
+  root: string,
+  socket: string,
+): Promise<string> {
   const address = listen.slice(0, listen.lastIndexOf(':'));
   return [
     `name = "${name}"`,
@@ -92,6 +153,8 @@ export function agentToml(name: string, listen: string, root: string, socket: st
     `state_dir = "${root}/var/lib/mcp"`,
     `srv_root = "${root}/srv"`,
     `runtime_socket = "${socket}"`,
+    '',
+    stringify(await agentTables(trust, name, listen)),
     '',
   ].join('\n');
 }

@@ -12,7 +12,16 @@ import {
 } from '@mcp/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { agentArtifact, health, mcp } from './helpers.js';
+import {
+  agentArtifact,
+  agentTables,
+  cliConfigHead,
+  health,
+  mcp,
+  startTrust,
+  type Trust,
+} from './helpers.js';
+import { stringify } from 'smol-toml';
 import { startSshNode, type SshNode } from './node.js';
 
 const A = '0.0.0-upgrade-a';
@@ -20,10 +29,12 @@ const base = mkdtempSync(join(tmpdir(), 'mcp-provision-'));
 let podman: Podman;
 let node: SshNode;
 let config: string;
+let trust: Trust;
 
 beforeAll(async () => {
   podman = await startPodman({ dir: join(base, 'podman') });
   await agentArtifact(join(base, 'a'), A);
+  trust = await startTrust(join(base, 'trust'), ['n2']);
   const address = allocateLoopbackAddress();
   node = await startSshNode({
     name: 'n2',
@@ -32,7 +43,12 @@ beforeAll(async () => {
     port: await freePort(address),
   });
   config = join(base, 'mcp.toml');
-  writeFileSync(config, node.configEntry(`[nodes.agent]\nruntime_socket = "${podman.socketPath}"`));
+  // The node's pair and token are on its disk already (the test root sees the host's files);
+  // provisioning writes the [tls] and [mcias] tables into its agent.toml.
+  const tables = await agentTables(trust, 'n2', node.listen);
+  // Under `[[nodes]]`, `[nodes.agent]` and its sub-tables belong to this node's entry.
+  const agent = stringify({ nodes: { agent: { runtime_socket: podman.socketPath, ...tables } } });
+  writeFileSync(config, cliConfigHead(trust) + node.configEntry(agent));
 });
 
 afterAll(async () => {
@@ -61,7 +77,7 @@ describe('mcp node provision', () => {
         expect.objectContaining({ step, changed: true }),
       ),
     );
-    expect((await health(node.listen)).version).toBe(A);
+    expect((await health(node.listen, trust)).version).toBe(A);
     expect(readFileSync(join(node.root, 'etc/passwd'), 'utf8')).toMatch(
       /^mcp:x:\d+:\d+::\/srv\/mcp:\/usr\/sbin\/nologin$/m,
     );

@@ -27,7 +27,16 @@ import {
 } from '@mcp/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { agentArtifact, agentToml, brokenArtifact, mcp, waitForVersion } from './helpers.js';
+import {
+  agentArtifact,
+  agentToml,
+  brokenArtifact,
+  cliConfigHead,
+  mcp,
+  startTrust,
+  waitForVersion,
+  type Trust,
+} from './helpers.js';
 import { startSshNode, type SshNode } from './node.js';
 
 const A = '0.0.0-upgrade-a';
@@ -36,6 +45,7 @@ const base = mkdtempSync(join(tmpdir(), 'mcp-upgrade-'));
 let podman: Podman;
 let node: SshNode;
 let config: string;
+let trust: Trust;
 
 /** Container id, state and restart count of the service's container, as Podman reports them. */
 async function container(): Promise<{ id: string; running: boolean; restarts: number }> {
@@ -60,6 +70,7 @@ beforeAll(async () => {
   const artifactA = await agentArtifact(join(base, 'a'), A);
   await agentArtifact(join(base, 'b'), B);
   brokenArtifact(join(base, 'broken'), '0.0.0-upgrade-broken');
+  trust = await startTrust(join(base, 'trust'), ['n1']);
 
   // The node runs A, installed by hand as provisioning would.
   const address = allocateLoopbackAddress();
@@ -72,14 +83,18 @@ beforeAll(async () => {
   mkdirSync(join(node.root, 'srv/mcp'), { recursive: true });
   mkdirSync(join(node.root, 'etc/mcp'), { recursive: true });
   copyFileSync(artifactA, join(node.root, 'srv/mcp/mcp-agent'));
-  writeFileSync(node.agentConfig, agentToml('n1', node.listen, node.root, podman.socketPath));
+  writeFileSync(
+    node.agentConfig,
+    await agentToml(trust, 'n1', node.listen, node.root, podman.socketPath),
+  );
   await run(join(node.root, 'usr/local/bin/systemctl'), ['restart', 'mcp-agent'], {
     env: { ...process.env, MCP_TEST_ROOT: node.root },
   });
-  await waitForVersion(node.listen, A);
+  await waitForVersion(node.listen, A, trust);
 
   config = join(base, 'mcp.toml');
-  writeFileSync(config, `services_dir = "${join(base, 'services')}"\n\n${node.configEntry()}`);
+  const head = cliConfigHead(trust, `services_dir = "${join(base, 'services')}"`);
+  writeFileSync(config, `${head}${node.configEntry()}`);
   mkdirSync(join(base, 'services'));
   writeFileSync(join(base, 'services/hello.toml'), exampleService({ image, node: 'n1' }));
   const deployed = await mcp(config, ['deploy', 'hello', '--direct', '-n', 'n1']);
@@ -111,7 +126,7 @@ describe('mcp agent upgrade', () => {
     );
     expect(out.stderr).toContain(`rolled back: node reports ${A} again`);
     expect(out.stdout).toMatch(/n1\s+0\.0\.0-upgrade-a\s+0\.0\.0-upgrade-broken\s+rolled-back/);
-    await waitForVersion(node.listen, A, 5_000);
+    await waitForVersion(node.listen, A, trust, 5_000);
   });
 
   test('agent upgrade rolls back when the restart command fails after the swap', async () => {
@@ -120,7 +135,7 @@ describe('mcp agent upgrade', () => {
     // Succeeds for a binary that answers --version, fails (exit 1) for the broken one.
     const restart = `systemctl restart mcp-agent && ${live} --version >/dev/null`;
     const file = join(base, 'restart-fails.toml');
-    writeFileSync(file, node.configEntry(`restart_command = "${restart}"`));
+    writeFileSync(file, cliConfigHead(trust) + node.configEntry(`restart_command = "${restart}"`));
 
     const out = await mcp(file, ['agent', 'upgrade', 'n1', '--artifacts', join(base, 'broken')]);
 
@@ -132,7 +147,7 @@ describe('mcp agent upgrade', () => {
     expect(out.stderr).toContain(`rolled back: node reports ${A} again`);
     expect(out.stdout).toMatch(/n1\s+0\.0\.0-upgrade-a\s+0\.0\.0-upgrade-broken\s+rolled-back/);
     expect(sha256(live)).toBe(liveBefore);
-    await waitForVersion(node.listen, A, 5_000);
+    await waitForVersion(node.listen, A, trust, 5_000);
   });
 
   test('agent upgrade rolls back when the restart command runs past --restart-timeout', async () => {
@@ -141,7 +156,7 @@ describe('mcp agent upgrade', () => {
     // Hangs for the broken binary only.
     const restart = `systemctl restart mcp-agent; ${live} --version >/dev/null || sleep 120`;
     const file = join(base, 'restart-hangs.toml');
-    writeFileSync(file, node.configEntry(`restart_command = "${restart}"`));
+    writeFileSync(file, cliConfigHead(trust) + node.configEntry(`restart_command = "${restart}"`));
     const out = await mcp(file, [
       'agent',
       'upgrade',
@@ -156,7 +171,7 @@ describe('mcp agent upgrade', () => {
     expect(out.stderr).toContain(`the restart command '${restart}' did not finish within 2 s`);
     expect(out.stderr).toContain(`rolled back: node reports ${A} again`);
     expect(sha256(live)).toBe(liveBefore);
-    await waitForVersion(node.listen, A, 5_000);
+    await waitForVersion(node.listen, A, trust, 5_000);
   });
 
   test('agent upgrade refuses an artifact that differs from its manifest before connecting', async () => {
@@ -190,7 +205,7 @@ describe('mcp agent upgrade', () => {
     }
     expect(logins()).toBe(loginsBefore);
     expect(existsSync(join(node.root, 'srv/mcp/mcp-agent.new'))).toBe(false);
-    await waitForVersion(node.listen, A, 2_000);
+    await waitForVersion(node.listen, A, trust, 2_000);
   });
 
   test('agent upgrade moves the node from A to B and leaves its container running', async () => {
@@ -205,7 +220,7 @@ describe('mcp agent upgrade', () => {
       nodes: { node: string; from: string; to: string; result: string }[];
     };
     expect(summary.nodes).toMatchObject([{ node: 'n1', from: A, to: B, result: 'upgraded' }]);
-    await waitForVersion(node.listen, B, 2_000);
+    await waitForVersion(node.listen, B, trust, 2_000);
     expect(await container()).toEqual(before);
     // The previous binary is kept beside the live one, for a rollback by hand.
     const previous = await run(join(node.root, 'srv/mcp/mcp-agent.previous'), ['--version']);
@@ -224,7 +239,10 @@ describe('mcp agent upgrade', () => {
   test('agent upgrade refuses a changed host key before authenticating or uploading', async () => {
     const changed = await node.sshd.changedKnownHosts();
     const file = join(base, 'changed.toml');
-    writeFileSync(file, node.configEntry().replace(node.sshd.knownHosts, changed));
+    writeFileSync(
+      file,
+      cliConfigHead(trust) + node.configEntry().replace(node.sshd.knownHosts, changed),
+    );
     const live = join(node.root, 'srv/mcp/mcp-agent');
     const liveBefore = sha256(live);
     const logins = (): number =>
@@ -248,7 +266,7 @@ describe('mcp agent upgrade', () => {
     expect(logins()).toBe(loginsBefore);
     expect(existsSync(`${live}.new`)).toBe(false);
     expect(sha256(live)).toBe(liveBefore);
-    await waitForVersion(node.listen, B, 2_000);
+    await waitForVersion(node.listen, B, trust, 2_000);
   });
 
   test('agent upgrade refuses an unknown host key, showing the fingerprint ssh-keygen shows', async () => {
@@ -271,7 +289,7 @@ describe('mcp agent upgrade', () => {
     expect(out.code).toBe(1);
     expect(print).toMatch(/^SHA256:/);
     expect(out.stderr).toContain(`host key ${print} is not in ${empty}`);
-    await waitForVersion(node.listen, B, 2_000);
+    await waitForVersion(node.listen, B, trust, 2_000);
   });
 
   test('agent upgrade removes a partly installed mcp-agent.new when the install fails', async () => {
@@ -302,7 +320,7 @@ describe('mcp agent upgrade', () => {
     }
     expect(existsSync(`${live}.new`)).toBe(false);
     expect(sha256(live)).toBe(liveBefore);
-    await waitForVersion(node.listen, B, 2_000);
+    await waitForVersion(node.listen, B, trust, 2_000);
   });
 
   test('agent upgrade keeps a good .previous when the live binary did not answer', async () => {
@@ -324,6 +342,6 @@ describe('mcp agent upgrade', () => {
       `n1: the live binary did not answer before the upgrade; keeping the existing ${previous}`,
     );
     expect((await run(previous, ['--version'])).trim()).toBe(A);
-    await waitForVersion(node.listen, B, 2_000);
+    await waitForVersion(node.listen, B, trust, 2_000);
   });
 });

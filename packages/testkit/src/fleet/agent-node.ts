@@ -8,6 +8,7 @@ import { stringify } from 'smol-toml';
 import { allocateLoopbackAddress, freePort } from '../net.js';
 import type { NetnsHost, TestNetwork } from '../netns.js';
 import { startPodman, type Podman } from '../podman.js';
+import type { TestSecurity } from '../security.js';
 import type { SpawnedProcess } from '../process.js';
 import type { McProxy } from '../mcproxy/start.js';
 import { PROGRAMS } from './paths.js';
@@ -60,6 +61,8 @@ export interface FleetAgent {
 /** What every agent of one fleet shares. */
 export interface AgentContext {
   dir: string;
+  /** Gives each agent its pair and `agent-<node>` token. */
+  security: TestSecurity;
   registry: string;
   master: string;
   heartbeatIntervalMs: number;
@@ -90,12 +93,14 @@ export async function startFleetAgent(
   const px = host ? undefined : await startNodeProxy(ctx.proxies, home, address, 'compute');
   const certDir = px?.certDir ?? join(home, 'certs');
   const configFile = join(home, 'agent.toml');
+  const tables = await ctx.security.configTables({ names: [address], account: `agent-${name}` });
   writeFileSync(
     configFile,
     stringify({
       name,
       address,
       listen: `${address}:${port}`,
+      ...tables,
       master: ctx.master,
       state_dir: stateDir,
       srv_root: srvRoot,

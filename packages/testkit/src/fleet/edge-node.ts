@@ -35,12 +35,14 @@ export async function startFleetEdge(ctx: AgentContext, name: string): Promise<F
   const configFile = join(home, 'edge-agent.toml');
   mkdirSync(home, { recursive: true });
   const { proxy, certDir } = await startNodeProxy(ctx.proxies, home, address, 'edge');
+  const tables = await ctx.security.configTables({ names: [address], account: `agent-${name}` });
   writeFileSync(
     configFile,
     stringify({
       name,
       address,
       listen: `${address}:${port}`,
+      ...tables,
       master: ctx.master,
       state_dir: stateDir,
       log_level: 'debug',

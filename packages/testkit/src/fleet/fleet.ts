@@ -1,12 +1,12 @@
 // A real local fleet: a registry holding the test image, one Podman per compute node, the
 // agents, a master and a CLI configuration, all under one directory and all torn down by stop().
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MasterServiceDefinition } from '@mcp/proto';
-import { createChannel, createClient } from 'nice-grpc';
+import { ChannelCredentials, createChannel, createClient, Metadata } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
 import { createTestCa, type TestCa } from '../ca.js';
@@ -20,6 +20,7 @@ import type { SpawnedProcess } from '../process.js';
 import { startRegistry, type Registry } from '../registry.js';
 import { waitFor } from '../wait.js';
 import { createTestNetwork, type TestNetwork } from '../netns.js';
+import { startTestSecurity, type TestSecurity } from '../security.js';
 import { startFleetAgent, type FleetAgent, type FleetNodeOptions } from './agent-node.js';
 import { startFleetEdge, type FleetEdge } from './edge-node.js';
 import { PROGRAMS } from './paths.js';
@@ -72,8 +73,12 @@ export interface FleetMaster {
 export interface Fleet {
   readonly dir: string;
   readonly registry: Registry;
-  /** The CA every proxy certificate of the fleet comes from: trust `ca.certPath`. */
+  /** The CA every proxy certificate and every gRPC server's pair comes from: trust `ca.certPath`. */
   readonly ca: TestCa;
+  /** MCIAS and the fleet's accounts: issue tokens for alice (admin), bob (user), gail (guest). */
+  readonly security: TestSecurity;
+  /** The CLI's token (alice, admin): what `cliConfig`'s `token_file` holds. */
+  readonly operatorToken: string;
   /** The fleet's zone (`<service>.svc.mcp.<zone>`). */
   readonly zone: string;
   /** The MCNS stand-in, when `mcns` was asked for. */
@@ -136,6 +141,16 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
     stops.push(() => registry.stop());
     const images = await pushTestImage(dir, registry);
     const ca = await createTestCa(join(dir, 'ca'));
+    const edgeNames = opts.edges ?? [];
+    const nodeNames = [...nodeOpts.map((n) => n.name), ...edgeNames];
+    // MCIAS listens where namespaced nodes reach it too, like the registry.
+    const security = await startTestSecurity({
+      dir: join(dir, 'security'),
+      ca,
+      ...(network ? { address: network.gateway } : {}),
+      services: ['mcp-master', ...nodeNames.map((n) => `agent-${n}`)],
+    });
+    stops.push(() => security.stop());
     const zone = opts.zone ?? 'mcp.test';
     const allowedDomains = opts.allowedDomains ?? ['example.net'];
     const listeners = opts.listeners ?? [443, 8443];
@@ -178,6 +193,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
 
     const master = await startFleetMaster(dir, {
       host: network?.gateway,
+      security,
+      agents: nodeNames.map((n) => `agent-${n}`),
       heartbeatIntervalMs,
       probeTimeoutMs: opts.probeTimeoutMs ?? 2_000,
       allowedDomains,
@@ -189,6 +206,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
 
     const ctx = {
       dir,
+      security,
       registry: registry.address,
       master: master.listen,
       heartbeatIntervalMs,
@@ -206,7 +224,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       agents[node.name] = agent;
     }
     const edges: Record<string, FleetEdge> = {};
-    for (const name of opts.edges ?? []) {
+    for (const name of edgeNames) {
       const edge = await startFleetEdge(ctx, name);
       stops.push(async () => {
         await edge.stop();
@@ -215,7 +233,11 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       edges[name] = edge;
     }
 
-    await waitForRegistration(master.listen, [...Object.keys(agents), ...Object.keys(edges)]);
+    const operator = await security.tokenFile('alice');
+    await waitForRegistration(master.listen, ca.certPath, operator.token, [
+      ...Object.keys(agents),
+      ...Object.keys(edges),
+    ]);
     // The master refuses deploys for one heartbeat interval (+10% jitter) after its start.
     const grace = masterStartedAt + heartbeatIntervalMs * 1.1 + 100 - Date.now();
     if (grace > 0) await new Promise((r) => setTimeout(r, grace));
@@ -228,6 +250,9 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       stringify({
         master: master.listen,
         services_dir: servicesDir,
+        ca_file: ca.certPath,
+        token_file: operator.path,
+        mcias: { url: security.mcias.url, ca_file: security.mcias.caFile },
         nodes: Object.values(agents).map((a) => ({ name: a.name, address: a.listen })),
       }),
     );
@@ -236,6 +261,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       dir,
       registry,
       ca,
+      security,
+      operatorToken: operator.token,
       zone,
       mcns,
       pebble,
@@ -267,13 +294,20 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
 }
 
 /** Waits until the master lists every node: each agent has registered. */
-async function waitForRegistration(address: string, names: string[]): Promise<void> {
-  const channel = createChannel(address);
+async function waitForRegistration(
+  address: string,
+  caFile: string,
+  token: string,
+  names: string[],
+): Promise<void> {
+  const credentials = ChannelCredentials.createSsl(readFileSync(caFile));
+  const channel = createChannel(address, credentials);
   const client = createClient(MasterServiceDefinition, channel);
+  const metadata = Metadata({ authorization: `Bearer ${token}` });
   try {
     await waitFor(
       async () => {
-        const { nodes } = await client.listNodes({}).catch(() => ({ nodes: [] }));
+        const { nodes } = await client.listNodes({}, { metadata }).catch(() => ({ nodes: [] }));
         const known = new Set(nodes.map((n) => n.info?.name));
         return names.every((n) => known.has(n));
       },
@@ -301,6 +335,10 @@ async function pushTestImage(dir: string, registry: Registry): Promise<Fleet['im
 interface MasterOptions {
   /** Address to listen on; default a new loopback address. */
   host: string | undefined;
+  /** Gives the master its pair and `mcp-master` token. */
+  security: TestSecurity;
+  /** The agent identities the master lets register (`[auth] agents`). */
+  agents: readonly string[];
   heartbeatIntervalMs: number;
   probeTimeoutMs: number;
   allowedDomains: readonly string[];
@@ -314,10 +352,13 @@ async function startFleetMaster(dir: string, opts: MasterOptions): Promise<Fleet
   const stateDir = join(dir, 'master', 'state');
   const configFile = join(dir, 'master', 'master.toml');
   mkdirSync(join(dir, 'master'), { recursive: true });
+  const tables = await opts.security.configTables({ names: [host], account: 'mcp-master' });
   writeFileSync(
     configFile,
     stringify({
       listen: `${host}:${port}`,
+      ...tables,
+      auth: { agents: [...opts.agents] },
       state_dir: stateDir,
       log_level: 'debug',
       heartbeat_interval_ms: opts.heartbeatIntervalMs,
