@@ -1,3 +1,4 @@
+import { jitterInterval } from '@mcp/membership';
 import { NodeHealth, NodeRole, type NodeInfo } from '@mcp/proto';
 import { ClientError, Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +50,8 @@ describe('FleetService Register', () => {
 
   it.each([
     ['name not a DNS label', { name: 'Rift_1' }, 'node.name'],
+    ['no address', { address: '' }, 'node.address'],
+    ['an address that is neither IP nor name', { address: 'a b' }, 'node.address'],
     ['agent address without a port', { agentAddress: '127.0.0.1' }, 'node.agent_address'],
     ['agent address with port 0', { agentAddress: 'rift:0' }, 'node.agent_address'],
     ['no roles', { roles: [] }, 'node.roles'],
@@ -91,8 +94,173 @@ describe('FleetService Register', () => {
     expect(m.running.registry.get('rift')?.info.agentAddress).toBe('127.0.0.9:7443');
     expect(m.running.registry.names()).toEqual(['rift']);
     const moved = lines.find((l) => l.msg === 'node moved');
-    expect(moved).toMatchObject({ node: 'rift', previousAgentAddress: a.address });
+    expect(moved).toMatchObject({
+      level: 30,
+      node: 'rift',
+      identity: 'agent-rift',
+      agentAddress: '127.0.0.9:7443',
+      previousAgentAddress: a.address,
+    });
   });
+
+  it('Register refuses agent-rift registering or heartbeating as orion', async () => {
+    const { log, lines } = captureLog();
+    const m = await master({ log });
+    const rift = await agent('rift');
+    await rift.register(m.address);
+
+    const as = await refusal(rift.register(m.address, { ...rift.info(), name: 'orion' }));
+    const beat = await refusal(rift.heartbeat(m.address, 'orion'));
+
+    expect(as.code).toBe(Status.PERMISSION_DENIED);
+    expect(as.details).toBe(
+      "account 'agent-rift' may not call Register for node 'orion': an agent account may only " +
+        'speak for its own node (agent-orion)',
+    );
+    expect(beat.code).toBe(Status.PERMISSION_DENIED);
+    expect(beat.details).toContain("may not call Heartbeat for node 'orion'");
+    expect(m.running.registry.names()).toEqual(['rift']);
+    const refused = lines.filter((l) => l.msg === 'call refused');
+    expect(refused.map((l) => [l.level, l.method, l.code, l.username])).toEqual([
+      [40, 'mcp.v1.FleetService/Register', 'PERMISSION_DENIED', 'agent-rift'],
+      [40, 'mcp.v1.FleetService/Heartbeat', 'PERMISSION_DENIED', 'agent-rift'],
+    ]);
+  });
+
+  it('Register refuses an agent identity that is not in [auth] agents, naming both', async () => {
+    const m = await master();
+    const stranger = await agent('stranger');
+
+    const err = await refusal(stranger.register(m.address));
+    const beat = await refusal(stranger.heartbeat(m.address));
+
+    expect(err.code).toBe(Status.PERMISSION_DENIED);
+    expect(err.details).toBe(
+      "failed to register node 'stranger': account 'agent-stranger' is not an agent this master " +
+        'accepts; add it to [auth] agents in the master config',
+    );
+    expect(beat.code).toBe(Status.PERMISSION_DENIED);
+    expect(beat.details).toContain("account 'agent-stranger' is not an agent");
+    expect(m.running.registry.names()).toEqual([]);
+  });
+
+  it('Register refuses a new node past [auth] max_nodes and still takes a known one', async () => {
+    const m = await master({ auth: { maxNodes: 2 } });
+    const [rift, orion, hyper] = await Promise.all(['rift', 'orion', 'hyper'].map((n) => agent(n)));
+    await rift?.register(m.address);
+    await orion?.register(m.address);
+
+    const err = await refusal(hyper?.register(m.address) ?? Promise.resolve());
+    await rift?.register(m.address);
+
+    expect(err.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(err.details).toBe(
+      "failed to register node 'hyper': the master already knows 2 nodes, its cap " +
+        '([auth] max_nodes in the master config)',
+    );
+    expect(m.running.registry.names()).toEqual(['orion', 'rift']);
+  });
+
+  it('Register past the burst is RESOURCE_EXHAUSTED until a registration comes back', async () => {
+    const clock = new FakeClock();
+    const m = await master({ clock });
+    const a = await agent('rift');
+    for (let i = 0; i < 3; i++) await a.register(m.address);
+
+    const err = await refusal(a.register(m.address));
+    clock.advance(59_000);
+    const still = await refusal(a.register(m.address));
+    clock.advance(1_000);
+
+    expect(err.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(err.details).toBe(
+      "failed to register node 'rift': more than 3 registrations at once, then one per 60 s " +
+        "from 'agent-rift'; retry in 60 s",
+    );
+    expect(still.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(still.details).toMatch(/retry in [12] s$/);
+    await expect(a.register(m.address)).resolves.toBe(10_000);
+  });
+});
+
+/** A seeded source of numbers in [0, 1) (mulberry32), so a jittered run is the same each time. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe('FleetService Heartbeat rate limit', () => {
+  it('Heartbeat flood of 50 in one second is RESOURCE_EXHAUSTED once the burst is spent', async () => {
+    const clock = new FakeClock();
+    const m = await master({ clock });
+    const [rift, orion] = [await agent('rift'), await agent('orion')];
+    await rift.register(m.address);
+    await orion.register(m.address);
+
+    const answers = await rift.withFleet(m.address, async (fleet) => {
+      const out: (string | ClientError)[] = [];
+      for (let i = 0; i < 50; i++) {
+        clock.advance(20);
+        const beat = fleet.heartbeat({ node: 'rift', usage: undefined });
+        out.push(
+          await beat.then(
+            () => 'ok',
+            (e: unknown) => e as ClientError,
+          ),
+        );
+      }
+      return out;
+    });
+
+    expect(answers.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    const refused = answers.slice(5);
+    expect(refused.every((a) => a instanceof ClientError)).toBe(true);
+    expect(refused.map((a) => (a as ClientError).code)).toEqual(
+      Array(45).fill(Status.RESOURCE_EXHAUSTED),
+    );
+    expect((refused[0] as ClientError).details).toMatch(
+      /^failed to accept heartbeat from node 'rift': more than 5 heartbeats at once, then one per 10 s from 'agent-rift'; retry in \d+ s$/,
+    );
+    // Another identity is not held back, and rift is heard again one interval later.
+    await expect(orion.heartbeat(m.address)).resolves.toMatchObject({ registerAgain: false });
+    clock.advance(10_000);
+    await expect(rift.heartbeat(m.address)).resolves.toMatchObject({ registerAgain: false });
+  });
+
+  it.each([
+    ["membership's jitterInterval", (random: () => number) => jitterInterval(10_000, random)],
+    ['±20 % jitter', (random: () => number) => Math.round(10_000 * (0.8 + 0.4 * random()))],
+  ])(
+    'Heartbeat with %s over 10 simulated minutes, a retry every 5, is never refused',
+    async (_what, gap) => {
+      const clock = new FakeClock();
+      const m = await master({ clock, intervalMs: 10_000 });
+      const a = await agent('rift');
+      await a.register(m.address);
+      const random = seeded(7);
+
+      const start = clock.now();
+      let beats = 0;
+      await a.withFleet(m.address, async (fleet) => {
+        while (clock.now() - start < 600_000) {
+          clock.advance(gap(random));
+          await fleet.heartbeat({ node: 'rift', usage: undefined });
+          beats++;
+          // A heartbeat whose answer was lost is sent again at once (a reconnect).
+          if (beats % 30 === 0) await fleet.heartbeat({ node: 'rift', usage: undefined });
+        }
+      });
+
+      expect(beats).toBeGreaterThanOrEqual(55);
+      expect(m.running.registry.get('rift')?.lastSeenMs).toBe(clock.now());
+    },
+  );
 });
 
 describe('FleetService Heartbeat', () => {

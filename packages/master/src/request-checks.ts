@@ -6,12 +6,13 @@ import { RouteMode, type RouteEntry } from '@mcp/proto';
 import { DNS_LABEL, dnsName } from '@mcp/scheduler';
 
 import { InvalidRequestError } from './errors.js';
+import { isDnsName } from './validate.js';
 
-/** A service (or component) name: a DNS label. */
-export function serviceName(value: string, field = 'service'): string {
+/** A service (or, with `what`, a component) name: a DNS label. */
+export function serviceName(value: string, field = 'service', what = 'service'): string {
   if (value === '') throw new InvalidRequestError(field, 'required');
   if (!DNS_LABEL.test(value)) {
-    throw new InvalidRequestError(field, `'${value}' is not a service name (a DNS label)`);
+    throw new InvalidRequestError(field, `'${value}' is not a ${what} name (a DNS label)`);
   }
   return value;
 }
@@ -80,8 +81,4 @@ function backend(value: string, field: string): void {
   if (!m || !hostOk || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new InvalidRequestError(field, `'${value}' is not host:port (port 1..65535)`);
   }
-}
-
-function isDnsName(name: string): boolean {
-  return name.length > 0 && name.length <= 253 && name.split('.').every((l) => DNS_LABEL.test(l));
 }

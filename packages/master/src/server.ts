@@ -88,7 +88,7 @@ async function* logs(
 ): AsyncGenerator<LogsResponse> {
   try {
     serviceName(req.service);
-    if (req.component !== '') serviceName(req.component, 'component');
+    if (req.component !== '') serviceName(req.component, 'component', 'component');
     tailLines(req.tail);
     for await (const chunk of master.logs(req, ctx.signal)) yield { chunk };
   } catch (err) {

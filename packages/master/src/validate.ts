@@ -1,5 +1,7 @@
 // What an agent reports about itself is checked before the registry keeps it: a bad report is
 // refused with the field named, never stored.
+import { isIP } from 'node:net';
+
 import { NodeRole, type NodeInfo } from '@mcp/proto';
 import { DNS_LABEL, normalizeArch } from '@mcp/scheduler';
 
@@ -26,6 +28,13 @@ export function validateNodeInfo(info: NodeInfo | undefined): NodeInfo {
   const { name } = info;
   requireNodeName(name, 'node.name');
 
+  // The node's own address: DNS names of the node and its services point there.
+  if (info.address === '') throw new InvalidNodeReportError(name, 'node.address', 'required');
+  if (isIP(info.address) === 0 && !isDnsName(info.address)) {
+    const reason = `'${info.address}' is not an IP address or a DNS name`;
+    throw new InvalidNodeReportError(name, 'node.address', reason);
+  }
+
   const at = HOST_PORT.exec(info.agentAddress);
   const port = Number(at?.[2] ?? 0);
   if (!at || port < 1 || port > 65535) {
@@ -51,4 +60,9 @@ export function validateNodeInfo(info: NodeInfo | undefined): NodeInfo {
     throw new InvalidNodeReportError(name, `node.pools[${pool}]`, reason);
   }
   return arch === info.arch ? info : { ...info, arch };
+}
+
+/** A lower-case DNS name of at most 253 characters, no trailing dot. */
+export function isDnsName(name: string): boolean {
+  return name.length <= 253 && name.split('.').every((label) => DNS_LABEL.test(label));
 }
