@@ -12,17 +12,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { AgentServiceDefinition, EdgeRoute, RouteMode, type AgentServiceClient } from '@mcp/proto';
+import { channelCredentials, MASTER_ACCOUNT, secureClient } from '@mcp/security';
 import {
   allocateLoopbackAddress,
   cleanupAll,
   createTestCa,
+  DEFAULT_SERVICE_ACCOUNTS,
   freePort,
   spawnProcess,
   startMcProxy,
+  startTestSecurity,
   waitFor,
   type SpawnedProcess,
 } from '@mcp/testkit';
-import { createChannel, createClient } from 'nice-grpc';
+
+import { tableLines } from '../test/security-files.js';
 
 /** How long each process idles after its route change before RSS is read. */
 const SETTLE_MS = 5_000;
@@ -41,6 +45,17 @@ const proxy = await startMcProxy({ dir: join(base, 'proxy'), address, listeners:
 const backend = createServer((_req, res) => res.end('hello'));
 await new Promise<void>((ok) => backend.listen(0, address, ok));
 const backendAddress = `${address}:${(backend.address() as { port: number }).port}`;
+// TLS 1.3 and tokens as in production: the agents serve with a pair for `address`, the bench
+// calls them as mcp-master.
+const security = await startTestSecurity({
+  dir: join(base, 'security'),
+  ca,
+  services: [...DEFAULT_SERVICE_ACCOUNTS, 'agent-edge', 'agent-node'],
+});
+const masterToken = (await security.tokenFile(MASTER_ACCOUNT)).token;
+const credentials = channelCredentials(ca.certPath);
+const tables = async (account: string) =>
+  tableLines(await security.configTables({ names: [address], account }));
 
 /** VmRSS of a process, in KiB. */
 function rssKiB(pid: number): number {
@@ -62,8 +77,13 @@ async function measure(
   try {
     let note = '';
     if (change && port !== undefined) {
-      const channel = createChannel(`${address}:${port}`);
-      const client = createClient(AgentServiceDefinition, channel);
+      const at = `${address}:${port}`;
+      const { client, channel } = secureClient(
+        AgentServiceDefinition,
+        at,
+        credentials,
+        () => masterToken,
+      );
       await waitFor(() => client.healthCheck({}).then(() => true), {
         what: name,
         timeoutMs: 15_000,
@@ -102,6 +122,7 @@ const edgeConfig = config('edge.toml', [
   'allowed_domains = ["example.net"]',
   'overlay_cidr = "127.0.0.0/8"',
   'log_level = "warn"',
+  ...(await tables('agent-edge')),
 ]);
 const setupEdge = async (client: AgentServiceClient) => {
   const route = EdgeRoute.fromPartial({
@@ -126,6 +147,7 @@ if (existsSync(join(AGENT_BIN, '../../dist/cli.js'))) {
     `proxy_socket = "${proxy.socketPath}"`,
     `cert_dir = "${certDir}"`,
     'log_level = "warn"',
+    ...(await tables('agent-node')),
   ]);
   const addRoute = async (client: AgentServiceClient) => {
     const route = {
@@ -164,5 +186,6 @@ for (const r of rows) {
 }
 
 backend.close();
+await security.stop();
 await cleanupAll();
 await rm(base, { recursive: true, force: true });

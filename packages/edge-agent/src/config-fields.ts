@@ -89,6 +89,11 @@ export class FieldReader {
     }
   }
 
+  /** Marks `keys` as read by another reader (a table a library reads itself). */
+  delegated(...keys: string[]): void {
+    for (const key of keys) this.read.add(key);
+  }
+
   /** Refuses every key no reader asked for. */
   noOthers(): void {
     const other = Object.keys(this.table).find((k) => !this.read.has(k));

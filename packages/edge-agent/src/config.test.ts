@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { securityLines } from '../test/security-files.js';
 import { ConfigError, loadEdgeConfig } from './config.js';
 
 // Every temporary directory of this file, removed after its tests.
@@ -19,15 +20,20 @@ afterAll(() => {
 
 const dir = tempDir('edge-config-');
 const PROXY = 'proxy_socket = "/run/mc-proxy/admin.sock"';
+const SECURITY = securityLines(dir);
 let n = 0;
 
-function load(...lines: string[]) {
+/** Loads a config of `lines`, with `[tls]` and `[mcias]` at the end unless `security` is false. */
+function loadWith(lines: string[], security = true) {
   const file = join(dir, `edge-${n++}.toml`);
   const base = ['name = "svc"', 'address = "127.0.0.9"', 'listen = "127.0.0.9:7443"'];
   const proxy = lines.some((l) => l.startsWith('proxy_socket')) ? [] : [PROXY];
-  writeFileSync(file, [...base, `state_dir = "${dir}"`, ...proxy, ...lines].join('\n'));
+  const tables = security ? SECURITY : [];
+  writeFileSync(file, [...base, `state_dir = "${dir}"`, ...proxy, ...lines, ...tables].join('\n'));
   return loadEdgeConfig(file);
 }
+
+const load = (...lines: string[]) => loadWith(lines);
 
 describe('loadEdgeConfig', () => {
   it('loadEdgeConfig applies the defaults', () => {
@@ -45,6 +51,18 @@ describe('loadEdgeConfig', () => {
       zone: 'local',
       allowedDomains: [],
       overlayCidr: '100.64.0.0/10',
+      security: {
+        tls: {
+          caFile: join(dir, 'tls/ca.crt'),
+          certFile: join(dir, 'tls/edge.crt'),
+          keyFile: join(dir, 'tls/edge.key'),
+        },
+        mcias: {
+          url: 'https://127.0.0.1:9443',
+          caFile: join(dir, 'tls/ca.crt'),
+          tokenFile: join(dir, 'tls/agent.token'),
+        },
+      },
     });
   });
 
@@ -198,5 +216,36 @@ describe('loadEdgeConfig [acme]', () => {
   ])('loadEdgeConfig refuses $reason', ({ lines, reason }) => {
     expect(() => load(...lines)).toThrow(ConfigError);
     expect(() => load(...lines)).toThrow(reason);
+  });
+});
+
+describe('loadEdgeConfig [tls] and [mcias]', () => {
+  it('loadEdgeConfig requires [tls] and [mcias], naming the file', () => {
+    expect(() => loadWith([], false)).toThrow(ConfigError);
+    expect(() => loadWith([], false)).toThrow(
+      /failed to load edge agent config '.*edge-\d+\.toml': tls: required/,
+    );
+    expect(() => loadWith(SECURITY.slice(0, 4), false)).toThrow(/': mcias: required/);
+  });
+
+  it('loadEdgeConfig refuses a private key or token file others may read', () => {
+    const loose = join(dir, 'loose.key');
+    writeFileSync(loose, 'KEY PEM\n', { mode: 0o644 });
+    const lines = SECURITY.map((l) => (l.startsWith('key_file') ? `key_file = "${loose}"` : l));
+
+    expect(() => loadWith(lines, false)).toThrow(
+      /': tls\.key_file: failed to read TLS private key '.*loose\.key': its mode is 0644/,
+    );
+  });
+
+  it.each([
+    { from: 'url = "https://127.0.0.1:9443"', to: 'url = "http://mcias"', why: /mcias\.url: / },
+    { from: '[mcias]', to: '[mcias]\nsecret = "x"', why: /mcias\.secret: unknown key/ },
+    { from: 'token_file = "tls/agent.token"', to: 'token_file = "none"', why: /token_file: / },
+  ])('loadEdgeConfig refuses $to', ({ from, to, why }) => {
+    const lines = SECURITY.map((l) => (l === from ? to : l));
+
+    expect(() => loadWith(lines, false)).toThrow(ConfigError);
+    expect(() => loadWith(lines, false)).toThrow(why);
   });
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import type { AcmeSettings } from '@mcp/mcproxy';
+import { readSecurityConfig, type SecurityConfig } from '@mcp/security';
 import ipaddr from 'ipaddr.js';
 import { parse } from 'smol-toml';
 
@@ -42,6 +43,12 @@ export interface EdgeConfig {
    * (acme-client is loaded only when one is ordered). Absent: pairs placed in cert_dir by hand.
    */
   acme?: AcmeSettings;
+  /**
+   * `[tls]` and `[mcias]`, both required: the server's TLS 1.3 pair and the platform CA, MCIAS's
+   * URL, and the edge agent's own token file (`agent-<node>`, sent to the master). Paths
+   * relative to the config file's directory.
+   */
+  security: SecurityConfig;
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -68,13 +75,14 @@ export function loadEdgeConfig(file: string): EdgeConfig {
   }
 
   try {
-    return readConfig(new FieldReader(raw as Record<string, unknown>), dirname(file));
+    const doc = raw as Record<string, unknown>;
+    return readConfig(new FieldReader(doc), dirname(file), doc);
   } catch (err) {
     throw new ConfigError(file, (err as Error).message, { cause: err });
   }
 }
 
-function readConfig(f: FieldReader, base: string): EdgeConfig {
+function readConfig(f: FieldReader, base: string, doc: Record<string, unknown>): EdgeConfig {
   const stateDir = f.text('state_dir');
   const config: EdgeConfig = {
     name: f.label('name'),
@@ -92,9 +100,19 @@ function readConfig(f: FieldReader, base: string): EdgeConfig {
     allowedDomains: f.optional('allowed_domains', () => f.domains('allowed_domains')) ?? [],
     overlayCidr: f.optional('overlay_cidr', () => f.check('overlay_cidr', cidr)) ?? '100.64.0.0/10',
     acme: f.optional('acme', () => readAcme(f.section('acme'), base)),
+    security: readSecurity(f, doc, base),
   };
   f.noOthers();
   return config;
+}
+
+/**
+ * `[tls]` and `[mcias]`, read (and their files checked) by @mcp/security, whose errors name
+ * `tls.<key>` and `mcias.<key>`; required.
+ */
+function readSecurity(f: FieldReader, doc: Record<string, unknown>, base: string): SecurityConfig {
+  f.delegated('tls', 'mcias');
+  return readSecurityConfig(doc, base);
 }
 
 /**

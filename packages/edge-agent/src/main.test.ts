@@ -9,9 +9,20 @@ import {
   type HeartbeatRequest,
   type RegisterRequest,
 } from '@mcp/proto';
-import { createChannel, createClient, createServer } from 'nice-grpc';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  authorize,
+  channelCredentials,
+  McIasClient,
+  MASTER_ACCOUNT,
+  secureClient,
+  serverCredentials,
+  TokenValidator,
+} from '@mcp/security';
+import { startTestSecurity, type TestSecurity } from '@mcp/testkit';
+import { createServer } from 'nice-grpc';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { tableLines } from '../test/security-files.js';
 import { startEdgeAgent, type RunningEdgeAgent } from './main.js';
 
 // Every temporary directory of this file, removed after its tests.
@@ -21,7 +32,16 @@ function tempDir(prefix: string): string {
   made.push(dir);
   return dir;
 }
-afterAll(() => {
+let security: TestSecurity;
+/** `[tls]` and `[mcias]` of the edge `svc`: a pair for 127.0.0.1, agent-svc's token. */
+let tables: string[];
+
+beforeAll(async () => {
+  security = await startTestSecurity({ dir: tempDir('edge-main-security-'), address: '127.0.0.1' });
+  tables = tableLines(await security.configTables({ names: ['127.0.0.1'], account: 'agent-svc' }));
+});
+afterAll(async () => {
+  await security.stop();
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,21 +51,30 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A real FleetService on port 0 recording what arrives. */
+/** A real FleetService on port 0 over TLS 1.3 behind authorize, recording what arrives. */
 async function startMaster() {
   const registers: RegisterRequest[] = [];
   const heartbeats: HeartbeatRequest[] = [];
-  const server = createServer();
+  const callers: string[] = [];
+  const tls = await security.tls(['127.0.0.1']);
+  const mcias = { url: security.mcias.url, caFile: security.mcias.caFile };
+  const server = createServer().use(
+    authorize({ validator: new TokenValidator(new McIasClient(mcias)) }),
+  );
   server.add(FleetServiceDefinition, {
-    register: async (req) => (registers.push(req), { heartbeatIntervalMs: 0 }),
+    register: async (req, ctx) => (
+      registers.push(req),
+      callers.push(ctx.identity.username),
+      { heartbeatIntervalMs: 0 }
+    ),
     heartbeat: async (req) => (
       heartbeats.push(req),
       { registerAgain: false, heartbeatIntervalMs: 0 }
     ),
   });
-  const port = await server.listen('127.0.0.1:0');
+  const port = await server.listen('127.0.0.1:0', serverCredentials(tls));
   cleanups.push(() => server.forceShutdown());
-  return { port, registers, heartbeats };
+  return { port, registers, heartbeats, callers };
 }
 
 async function start(...lines: string[]): Promise<RunningEdgeAgent> {
@@ -58,6 +87,7 @@ async function start(...lines: string[]): Promise<RunningEdgeAgent> {
     `proxy_socket = "${join(dir, 'absent.sock')}"`,
     'log_level = "silent"',
     ...lines,
+    ...tables,
   ];
   writeFileSync(file, [...base, ...more].join('\n'));
   const edge = await startEdgeAgent(file);
@@ -89,6 +119,7 @@ describe('startEdgeAgent', () => {
         'mcp.v1.AgentService/ListEdgeRoutes',
       ],
     });
+    expect(master.callers[0]).toBe('agent-svc');
     expect(['amd64', 'arm64']).toContain(info?.arch);
     expect(info?.capacity?.cpuMillis).toBeGreaterThan(0);
     const usage = master.heartbeats[0]?.usage;
@@ -99,10 +130,16 @@ describe('startEdgeAgent', () => {
 
   it('startEdgeAgent serves HealthCheck on the port it reports, and runs unregistered without a master', async () => {
     const edge = await start();
-    const channel = createChannel(`127.0.0.1:${edge.port}`);
+    const token = await security.mcias.issueToken(MASTER_ACCOUNT);
+    const { client, channel } = secureClient(
+      AgentServiceDefinition,
+      `127.0.0.1:${edge.port}`,
+      channelCredentials(security.ca.certPath),
+      () => token,
+    );
     cleanups.push(() => channel.close());
 
-    const health = await createClient(AgentServiceDefinition, channel).healthCheck({});
+    const health = await client.healthCheck({});
     expect(health.node).toBe('svc');
     expect(health.runtimeOk).toBe(false);
   });

@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 
 import { acmeCertificates, ProxyClient } from '@mcp/mcproxy';
 import { startMembership, type Membership } from '@mcp/membership';
-import { pino } from 'pino';
+import { loadSecurity, REDACT_PATHS } from '@mcp/security';
+import { pino, type DestinationStream } from 'pino';
 
 import { systemResolve, type Resolve } from './backend.js';
 import { loadEdgeConfig } from './config.js';
@@ -19,9 +20,6 @@ import { StateFile } from './state.js';
 import { checkStoredRoute } from './validate.js';
 import { edgeAgentVersion } from './version.js';
 
-/** Redacted wherever they appear in a log line. */
-export const REDACT = ['token', '*.token', 'authorization', '*.authorization', 'key', '*.key'];
-
 export interface RunningEdgeAgent {
   /** The port the gRPC server bound. */
   port: number;
@@ -33,6 +31,8 @@ export interface RunningEdgeAgent {
 export interface EdgeAgentOptions {
   /** How backend names resolve. Default the system resolver (node:dns lookup). */
   resolve?: Resolve;
+  /** Where log lines go (at the config's `log_level`). Default standard output. */
+  logDestination?: DestinationStream;
 }
 
 /** Starts an edge agent from a config file. */
@@ -41,7 +41,14 @@ export async function startEdgeAgent(
   opts: EdgeAgentOptions = {},
 ): Promise<RunningEdgeAgent> {
   const config = loadEdgeConfig(configFile);
-  const log = pino({ level: config.logLevel, redact: REDACT, base: { node: config.name } });
+  const logOptions = {
+    level: config.logLevel,
+    redact: [...REDACT_PATHS],
+    base: { node: config.name },
+  };
+  const log = opts.logDestination ? pino(logOptions, opts.logDestination) : pino(logOptions);
+  // Keys, certificates and the token file are read now: a bad one stops the agent at start.
+  const security = loadSecurity(config.security);
   const version = edgeAgentVersion();
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
 
@@ -66,11 +73,14 @@ export async function startEdgeAgent(
     log.warn({ hostname, listenerPort, service, field, reason }, 'stored edge route dropped');
   }
 
-  const { server, port } = await serveEdgeAgent(config.name, version, config.listen, {
-    routes,
-    rules,
-    log,
-  });
+  const rpcs = { routes, rules, log };
+  const { server, port } = await serveEdgeAgent(
+    config.name,
+    version,
+    config.listen,
+    rpcs,
+    security,
+  );
   log.info(
     { listen: config.listen, port, version, routes: routes.list().length },
     'edge agent started',
@@ -85,6 +95,8 @@ export async function startEdgeAgent(
   if (config.master) {
     membership = startMembership({
       masterAddress: config.master,
+      credentials: security.channel,
+      token: security.token,
       node: edgeNodeInfo(config, version, config.listen.replace(/:\d+$/, `:${port}`)),
       usage: () => edgeUsage(config),
       intervalMs: config.heartbeatIntervalMs,

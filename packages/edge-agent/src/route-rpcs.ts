@@ -7,6 +7,8 @@ import {
   RouteRefusedError,
 } from '@mcp/mcproxy';
 import type { AgentServiceImplementation } from '@mcp/proto';
+import { DNS_LABEL, dnsName } from '@mcp/scheduler/routing';
+import type { AuthContext } from '@mcp/security';
 import { ServerError, Status } from 'nice-grpc';
 import type { Logger } from 'pino';
 
@@ -22,7 +24,7 @@ export interface EdgeRouteRpcs {
 }
 
 type Rpcs = Pick<
-  AgentServiceImplementation,
+  AgentServiceImplementation<AuthContext>,
   'setupEdgeRoute' | 'removeEdgeRoute' | 'listEdgeRoutes'
 >;
 
@@ -31,6 +33,10 @@ export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: strin
   return {
     async setupEdgeRoute(req) {
       try {
+        if (!req.route) {
+          const why = 'failed to set up edge route: route: required';
+          throw new ServerError(Status.INVALID_ARGUMENT, why);
+        }
         const route = await checkEdgeRoute(req.route, rules);
         const change = await routes.setup(route, node);
         const fields = { hostname: route.hostname, listenerPort: route.listenerPort };
@@ -44,6 +50,7 @@ export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: strin
 
     async removeEdgeRoute(req) {
       try {
+        checkRemoval(req.listenerPort, req.hostname);
         const removed = await routes.remove(req.listenerPort, req.hostname);
         const fields = { hostname: req.hostname, listenerPort: req.listenerPort };
         if (removed) log.info(fields, 'edge route removed');
@@ -63,8 +70,29 @@ export function edgeRouteRpcs({ routes, rules, log }: EdgeRouteRpcs, node: strin
   };
 }
 
+/**
+ * RemoveEdgeRoute's key: a listener port 1..65535 and a DNS name (not checked against the
+ * allowed domains, so a route stays removable after they change). @throws ServerError
+ */
+function checkRemoval(listenerPort: number, hostname: string): void {
+  const refuse = (field: string, reason: string) =>
+    new ServerError(
+      Status.INVALID_ARGUMENT,
+      `failed to remove edge route '${hostname}:${listenerPort}': ${field}: ${reason}`,
+    );
+  if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
+    throw refuse('listener_port', `${listenerPort} is not between 1 and 65535`);
+  }
+  const name = dnsName(hostname);
+  if (name === '') throw refuse('hostname', 'required');
+  if (name.length > 253 || !name.split('.').every((l) => DNS_LABEL.test(l))) {
+    throw refuse('hostname', `'${hostname}' is not a DNS name`);
+  }
+}
+
 /** The gRPC status for a failure of an edge route RPC. */
 function toStatus(err: unknown): ServerError {
+  if (err instanceof ServerError) return err;
   const message = (err as Error).message;
   if (err instanceof InvalidEdgeRouteError)
     return new ServerError(Status.INVALID_ARGUMENT, message);

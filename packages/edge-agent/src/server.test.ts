@@ -141,6 +141,21 @@ describe('SetupEdgeRoute', () => {
       over: { mode: L4, backendTls: true },
       why: /backend_tls: only an L7 route/,
     },
+    {
+      desc: 'a service that is not a name',
+      over: { service: 'Web Shop' },
+      why: /service: 'Web Shop' is not a name \(a DNS label\) or empty/,
+    },
+    {
+      desc: 'a node that is not a name',
+      over: { node: '../rift' },
+      why: /node: '\.\.\/rift' is not a name/,
+    },
+    {
+      desc: 'a service without its node',
+      over: { node: '' },
+      why: /node: service and node are given together/,
+    },
   ])('SetupEdgeRoute refuses $desc with INVALID_ARGUMENT and the reason', async ({ over, why }) => {
     const err = await refusal(() => edge.client.setupEdgeRoute({ route: route(over) }));
 
@@ -149,6 +164,13 @@ describe('SetupEdgeRoute', () => {
     expect(err.details).toMatch(why);
     expect((await edge.client.listEdgeRoutes({})).routes).toEqual([]);
     expect(await proxyRoutes()).toEqual([]);
+  });
+
+  it('SetupEdgeRoute refuses a request without a route with INVALID_ARGUMENT', async () => {
+    const err = await refusal(() => edge.client.setupEdgeRoute({}));
+
+    expect(err.code).toBe(Status.INVALID_ARGUMENT);
+    expect(err.details).toBe('failed to set up edge route: route: required');
   });
 
   it('SetupEdgeRoute refuses an L7 name without a certificate with FAILED_PRECONDITION', async () => {
@@ -173,6 +195,33 @@ describe('SetupEdgeRoute', () => {
     expect(
       await edge.client.removeEdgeRoute({ listenerPort: h.listener, hostname: 'Example.Net' }),
     ).toEqual({ removed: true });
+  });
+});
+
+describe('RemoveEdgeRoute', () => {
+  it.each([
+    {
+      desc: 'listener port 0',
+      req: { listenerPort: 0, hostname: 'web.example.net' },
+      why: /listener_port: 0 is not between 1 and 65535/,
+    },
+    {
+      desc: 'listener port 70000',
+      req: { listenerPort: 70_000, hostname: 'web.example.net' },
+      why: /listener_port: 70000 is not/,
+    },
+    { desc: 'no hostname', req: { listenerPort: 443, hostname: '' }, why: /hostname: required/ },
+    {
+      desc: 'a hostname that is no DNS name',
+      req: { listenerPort: 443, hostname: 'a b/../c' },
+      why: /hostname: 'a b\/\.\.\/c' is not a DNS name/,
+    },
+  ])('RemoveEdgeRoute refuses $desc with INVALID_ARGUMENT and the reason', async ({ req, why }) => {
+    const err = await refusal(() => edge.client.removeEdgeRoute(req));
+
+    expect(err.code).toBe(Status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/^failed to remove edge route '.*': /);
+    expect(err.details).toMatch(why);
   });
 });
 

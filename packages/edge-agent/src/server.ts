@@ -1,7 +1,9 @@
-// The gRPC face of the edge agent: AgentService, of which an edge node implements HealthCheck
-// and the three edge route RPCs. Every other RPC is refused with FAILED_PRECONDITION naming the
+// The gRPC face of the edge agent: AgentService over TLS 1.3, every call authenticated and
+// authorized first (@mcp/security), of which an edge node implements HealthCheck and the three
+// edge route RPCs. Every other RPC is refused with FAILED_PRECONDITION naming the
 // node, so a caller that reached the edge by mistake learns why instead of a bare UNIMPLEMENTED.
 import { AgentServiceDefinition, type AgentServiceImplementation } from '@mcp/proto';
+import { authorize, type AuthContext, type Security } from '@mcp/security';
 import { createServer, ServerError, Status, type Server } from 'nice-grpc';
 
 import { edgeRouteRpcs, type EdgeRouteRpcs } from './route-rpcs.js';
@@ -30,7 +32,7 @@ export function edgeAgentService(
   node: string,
   version: string,
   routes: EdgeRouteRpcs,
-): AgentServiceImplementation {
+): AgentServiceImplementation<AuthContext> {
   const refuse = (method: string) => async (): Promise<never> => {
     throw notOnEdge(node, method);
   };
@@ -60,15 +62,27 @@ export function edgeAgentService(
   };
 }
 
-/** Starts the edge agent's gRPC server on `listen` (host:port; port 0 picks one). */
+/**
+ * Starts the edge agent's gRPC server on `listen` (host:port; port 0 picks one) over TLS 1.3
+ * with `security.server`. Every call is authenticated through MCIAS and authorized by
+ * `AGENT_SERVICE_POLICY` first (the edge route RPCs: `mcp-master` only); a refusal is logged at
+ * warn with the method, code, account and reason, never the token.
+ */
 export async function serveEdgeAgent(
   node: string,
   version: string,
   listen: string,
   routes: EdgeRouteRpcs,
+  security: Pick<Security, 'server' | 'validator'>,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer();
+  const server = createServer().use(
+    authorize({
+      validator: security.validator,
+      onRefused: ({ method, code, username, reason }) =>
+        routes.log.warn({ method, code: Status[code], username, reason }, 'call refused'),
+    }),
+  );
   server.add(AgentServiceDefinition, edgeAgentService(node, version, routes));
-  const port = await server.listen(listen);
+  const port = await server.listen(listen, security.server);
   return { server, port };
 }

@@ -2,7 +2,7 @@
 // hostname, the listener, the mode, the backend, and for L7 the certificate the edge holds.
 import { findCertificate, readNotAfter, type AcmeCertificates } from '@mcp/mcproxy';
 import { EdgeRoute, RouteMode } from '@mcp/proto';
-import { checkPublicHostname, PublicHostnameError } from '@mcp/scheduler/routing';
+import { checkPublicHostname, DNS_LABEL, PublicHostnameError } from '@mcp/scheduler/routing';
 
 import { checkBackend, type BackendRules } from './backend.js';
 import { InvalidEdgeRouteError } from './errors.js';
@@ -51,6 +51,16 @@ async function checkFields(input: EdgeRoute | undefined, rules: FieldRules) {
   }
   if (!l7 && route.backendTls) {
     throw invalid('backend_tls', 'only an L7 route re-encrypts; L4 passes TLS through');
+  }
+  // The owner: a service and its node, or neither (a route set up by hand).
+  for (const field of ['service', 'node'] as const) {
+    const value = route[field];
+    if (value !== '' && !DNS_LABEL.test(value)) {
+      throw invalid(field, `'${value}' is not a name (a DNS label) or empty`);
+    }
+  }
+  if ((route.service === '') !== (route.node === '')) {
+    throw invalid('node', 'service and node are given together (both empty: a route by hand)');
   }
 
   let backend: string;

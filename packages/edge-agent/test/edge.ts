@@ -1,5 +1,6 @@
-// One edge node for tests: a test CA, an mc-proxy stand-in with one listener, the edge agent in
-// this process (restartable on the same state), and helpers for backends and TLS requests.
+// One edge node for tests: a test CA, the MCIAS stand-in, an mc-proxy stand-in with one
+// listener, the edge agent in this process over TLS 1.3 (restartable on the same state), clients
+// calling it as any account, and helpers for backends and TLS requests.
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -8,23 +9,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { AgentServiceDefinition, type AgentServiceClient } from '@mcp/proto';
+import { channelCredentials, MASTER_ACCOUNT, secureClient } from '@mcp/security';
 import {
   allocateLoopbackAddress,
   cleanupAll,
   createTestCa,
+  DEFAULT_SERVICE_ACCOUNTS,
   freePort,
   startMcProxy,
+  startTestSecurity,
   type McProxy,
   type TestCa,
+  type TestSecurity,
 } from '@mcp/testkit';
-import { ClientError, createChannel, createClient } from 'nice-grpc';
+import { ClientError, createChannel, createClient, type Channel } from 'nice-grpc';
 
 import { startEdgeAgent, type EdgeAgentOptions, type RunningEdgeAgent } from '../src/main.js';
+import { tableLines } from './security-files.js';
+
+/** The edge's own account in the harness: its node is `edge`. */
+export const EDGE_ACCOUNT = 'agent-edge';
 
 /** A running edge agent and a client of its AgentService. */
 export interface EdgeUnderTest {
   agent: RunningEdgeAgent;
+  /** Calls as the master (`mcp-master`), over TLS. */
   client: AgentServiceClient;
+  /**
+   * A client calling as `username` (a fresh token from the stand-in), or with no token at all
+   * when undefined; over TLS. Closed with the edge.
+   */
+  as(username: string | undefined): Promise<AgentServiceClient>;
   /** Closes the client and the agent. */
   close(): Promise<void>;
 }
@@ -35,6 +50,8 @@ export interface EdgeHarness {
   /** The proxy's listener port. */
   listener: number;
   ca: TestCa;
+  /** The platform CA (the harness's `ca`) and the MCIAS stand-in. */
+  security: TestSecurity;
   proxy: McProxy;
   certDir: string;
   stateDir: string;
@@ -58,6 +75,16 @@ export async function edgeHarness(prefix: string): Promise<EdgeHarness> {
   const ca = await createTestCa(join(base, 'ca'));
   await ca.issue({ names: ['web.example.net'], dir: certDir });
   const proxy = await startMcProxy({ dir: join(base, 'proxy'), address, listeners: [listener] });
+  const security = await startTestSecurity({
+    dir: join(base, 'security'),
+    ca,
+    services: [...DEFAULT_SERVICE_ACCOUNTS, EDGE_ACCOUNT],
+  });
+  const tables = tableLines(
+    await security.configTables({ names: [address], account: EDGE_ACCOUNT }),
+  );
+  const masterToken = (await security.tokenFile(MASTER_ACCOUNT)).token;
+  const credentials = channelCredentials(ca.certPath);
   const servers: Server[] = [];
   const edges: EdgeUnderTest[] = [];
   const caPem = await readFile(ca.certPath);
@@ -68,6 +95,7 @@ export async function edgeHarness(prefix: string): Promise<EdgeHarness> {
     address,
     listener,
     ca,
+    security,
     proxy,
     certDir,
     stateDir,
@@ -84,20 +112,34 @@ export async function edgeHarness(prefix: string): Promise<EdgeHarness> {
         'zone = "test"',
         'allowed_domains = ["example.net"]',
         'overlay_cidr = "127.0.0.0/8"',
-        'log_level = "silent"',
+        ...(lines.some((l) => l.startsWith('log_level')) ? [] : ['log_level = "silent"']),
         ...lines,
+        ...tables,
       ];
       writeFileSync(file, config.join('\n'));
       const agent = await startEdgeAgent(file, opts);
-      const channel = createChannel(`${address}:${agent.port}`);
+      const at = `${address}:${agent.port}`;
+      const master = secureClient(AgentServiceDefinition, at, credentials, () => masterToken);
+      const channels: Channel[] = [master.channel];
       const edge: EdgeUnderTest = {
         agent,
-        client: createClient(AgentServiceDefinition, channel),
+        client: master.client,
+        async as(username) {
+          if (username === undefined) {
+            const channel = createChannel(at, credentials);
+            channels.push(channel);
+            return createClient(AgentServiceDefinition, channel);
+          }
+          const token = await security.mcias.issueToken(username);
+          const other = secureClient(AgentServiceDefinition, at, credentials, () => token);
+          channels.push(other.channel);
+          return other.client;
+        },
         async close() {
-          const at = edges.indexOf(edge);
-          if (at < 0) return;
-          edges.splice(at, 1);
-          channel.close();
+          const i = edges.indexOf(edge);
+          if (i < 0) return;
+          edges.splice(i, 1);
+          for (const channel of channels) channel.close();
           await agent.close();
         },
       };
@@ -143,6 +185,7 @@ export async function edgeHarness(prefix: string): Promise<EdgeHarness> {
     async teardown() {
       for (const edge of [...edges]) await edge.close();
       for (const server of servers) server.close();
+      await security.stop();
       await cleanupAll();
       await rm(base, { recursive: true, force: true });
     },
