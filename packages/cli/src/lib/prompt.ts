@@ -43,12 +43,13 @@ export function askLine(question: string, term: Terminal = TERMINAL): Promise<st
 export function askSecret(question: string, term: Terminal = TERMINAL): Promise<string> {
   const { input, output } = term;
   if (!input.isTTY) throw new LoginInputError('stdin is not a terminal');
-  output.write(question);
 
+  // Raw mode before the prompt: a key typed as soon as the prompt shows must not be echoed.
   const wasRaw = input.isRaw;
   input.setRawMode(true);
   input.setEncoding('utf8');
   input.resume();
+  output.write(question);
 
   return new Promise<string>((resolve, reject) => {
     let chars: string[] = [];
