@@ -8,7 +8,7 @@ import { credentialsFor } from '../test-support/security.js';
 import { connectMaster } from './client.js';
 import type { Credentials } from './credentials.js';
 import { MasterCallError, MasterUnreachableError } from './errors.js';
-import { transportReason } from './transport.js';
+import { certificateReason, transportReason } from './transport.js';
 
 let master: FakeMaster;
 let alice: Credentials;
@@ -132,5 +132,46 @@ describe('transportReason', () => {
     { details: '', want: 'unavailable' },
   ])('transportReason reads "$want" from grpc-js details', ({ details, want }) => {
     expect(transportReason(details)).toBe(want);
+  });
+});
+
+describe('certificateReason', () => {
+  const CA = '/c/ca.crt';
+  it.each([
+    {
+      description: 'a certificate of another CA',
+      details:
+        'No connection established. Last error: Error: self-signed certificate in certificate chain. Resolution note: ',
+      want:
+        "the server's certificate was not trusted (self-signed certificate in certificate chain): " +
+        "it must be issued by the CA in ca_file '/c/ca.crt' for the address dialled",
+    },
+    {
+      description: 'a certificate for another address',
+      details:
+        "No connection established. Last error: Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: 127.0.0.9. Resolution note: ",
+      want: expect.stringContaining(
+        "not trusted (Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in " +
+          "the cert's list: 127.0.0.9)",
+      ),
+    },
+    {
+      description: 'an expired certificate',
+      details: 'No connection established. Last error: Error: certificate has expired.',
+      want: expect.stringContaining('not trusted (certificate has expired)'),
+    },
+    {
+      description: 'a server without TLS',
+      details:
+        'No connection established. Last error: Error: 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:ssl3_record.c:350:\n. Resolution note: ',
+      want: expect.stringContaining('the server does not speak TLS'),
+    },
+    {
+      description: 'a refused connection (not a certificate matter)',
+      details: 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1',
+      want: undefined,
+    },
+  ])('certificateReason reads $description', ({ details, want }) => {
+    expect(certificateReason(details, CA)).toEqual(want);
   });
 });

@@ -151,7 +151,7 @@ const UNTRUSTED = [
   /certificate has expired/i,
   /certificate is not yet valid/i,
   /certificate signature failure/i,
-  /Hostname\/IP does not match certificate's altnames[^.]*/,
+  /Hostname\/IP does not match certificate's altnames[^\n]*?(?=\.?\s*Resolution note|\n|$)/,
 ];
 
 /**
