@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseServiceDefinition } from '@mcp/scheduler';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { securityLines } from '../test/security-files.js';
 import { checkAdmission } from './admission.js';
 import { loadAgentConfig } from './config.js';
 import { openRegistry } from './db/index.js';
@@ -12,6 +13,7 @@ import { Store } from './db/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-admission-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const SECURITY = securityLines(dir);
 
 function agent(extra: string) {
   const file = join(dir, `agent-${Math.random()}.toml`);
@@ -23,6 +25,7 @@ function agent(extra: string) {
       'listen = "127.0.0.2:1"',
       `state_dir = "${dir}"`,
       extra,
+      ...SECURITY,
     ].join('\n'),
   );
   const config = loadAgentConfig(file);

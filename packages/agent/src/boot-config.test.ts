@@ -4,10 +4,12 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { securityLines } from '../test/security-files.js';
 import { ConfigError, loadAgentConfig } from './config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agent-boot-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const SECURITY = securityLines(dir);
 let n = 0;
 
 function file(boot: string): string {
@@ -15,7 +17,7 @@ function file(boot: string): string {
   writeFileSync(
     path,
     ['name = "rift"', 'address = "127.0.0.2"', 'listen = "127.0.0.2:7443"', `state_dir = "${dir}"`]
-      .concat(boot)
+      .concat(boot, SECURITY)
       .join('\n'),
   );
   return path;

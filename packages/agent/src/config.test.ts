@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { nodeArch, nodeOs } from '@mcp/membership';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { securityLines } from '../test/security-files.js';
 import { ConfigError, loadAgentConfig } from './config.js';
 
 // Every temporary directory of this file, removed after its tests.
@@ -19,9 +20,11 @@ afterAll(() => {
 });
 
 const dir = tempDir('agent-config-');
+const SECURITY = securityLines(dir);
 let n = 0;
 
-function load(extra: string) {
+/** Loads a config with `extra`, and `[tls]` and `[mcias]` at the end unless `security` is false. */
+function load(extra: string, security: string[] = SECURITY) {
   const file = join(dir, `agent-${n++}.toml`);
   writeFileSync(
     file,
@@ -31,6 +34,7 @@ function load(extra: string) {
       'listen = "127.0.0.2:7443"',
       `state_dir = "${dir}"`,
       extra,
+      ...security,
     ].join('\n'),
   );
   return loadAgentConfig(file);
@@ -189,5 +193,55 @@ memory = "512Mi"
   ])('refuses $extra', ({ extra, field }) => {
     expect(() => load(extra)).toThrow(ConfigError);
     expect(() => load(extra)).toThrow(field);
+  });
+});
+
+describe('loadAgentConfig [tls] and [mcias]', () => {
+  it('loadAgentConfig reads [tls] and [mcias], paths relative to the config file', () => {
+    expect(load('').security).toEqual({
+      tls: {
+        caFile: join(dir, 'tls/ca.crt'),
+        certFile: join(dir, 'tls/node.crt'),
+        keyFile: join(dir, 'tls/node.key'),
+      },
+      mcias: {
+        url: 'https://127.0.0.1:9443',
+        caFile: join(dir, 'tls/ca.crt'),
+        tokenFile: join(dir, 'tls/agent.token'),
+      },
+    });
+  });
+
+  it('loadAgentConfig requires [tls] and [mcias], naming the file', () => {
+    expect(() => load('', [])).toThrow(ConfigError);
+    expect(() => load('', [])).toThrow(
+      /failed to load agent config '.*agent-\d+\.toml': tls: required: every channel uses TLS/,
+    );
+    expect(() => load('', SECURITY.slice(0, 4))).toThrow(/\.toml': mcias: required/);
+  });
+
+  it('loadAgentConfig refuses a private key or token file others may read', () => {
+    const loose = join(dir, 'loose.token');
+    writeFileSync(loose, 'token\n', { mode: 0o640 });
+    const lines = SECURITY.map((l) => (l.startsWith('token_file') ? `token_file = "${loose}"` : l));
+
+    expect(() => load('', lines)).toThrow(
+      /\.toml': mcias\.token_file: failed to read token file '.*loose\.token': its mode is 0640/,
+    );
+  });
+
+  it.each([
+    { from: 'url = "https://127.0.0.1:9443"', to: 'url = "http://mcias"', why: /mcias\.url: / },
+    { from: '[tls]', to: '[tls]\nkey = "inline"', why: /tls\.key: unknown key/ },
+    {
+      from: 'ca_file = "tls/ca.crt"',
+      to: 'ca_file = "none.crt"',
+      why: /tls\.ca_file: .*no such file/,
+    },
+  ])('loadAgentConfig refuses $to', ({ from, to, why }) => {
+    const lines = SECURITY.map((l) => (l === from ? to : l));
+
+    expect(() => load('', lines)).toThrow(ConfigError);
+    expect(() => load('', lines)).toThrow(why);
   });
 });

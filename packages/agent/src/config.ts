@@ -6,6 +6,7 @@ import { nodeArch, nodeOs } from '@mcp/membership';
 import type { AcmeSettings } from '@mcp/mcproxy';
 import type { Resources } from '@mcp/proto';
 import { DNS_LABEL, parseCpu, parseSize } from '@mcp/scheduler';
+import { readSecurityConfig, type SecurityConfig } from '@mcp/security';
 import { parse } from 'smol-toml';
 import { z } from 'zod';
 
@@ -73,6 +74,9 @@ const schema = z.strictObject({
       { message: 'dns01_mcns_url, dns01_mcns_token_file and dns01_zone go together' },
     )
     .optional(),
+  // Read by @mcp/security's readSecurityConfig, which names each field in its errors.
+  tls: z.unknown().optional(),
+  mcias: z.unknown().optional(),
 });
 
 /** A role an agent may declare; the edge role belongs to the edge agent alone. */
@@ -128,6 +132,12 @@ export interface AgentConfig {
    * this ACME server. Absent: pairs are placed in `cert_dir` by hand (`findCertificate`).
    */
   acme?: AcmeSettings;
+  /**
+   * `[tls]` and `[mcias]`, both required: the server's TLS 1.3 pair and the platform CA, MCIAS's
+   * URL, and the agent's own token file (`agent-<node>`, sent to the master). Paths relative to
+   * the config file's directory.
+   */
+  security: SecurityConfig;
 }
 
 /** Thrown when the configuration file cannot be used. */
@@ -160,6 +170,12 @@ export function loadAgentConfig(file: string): AgentConfig {
   }
   const c = r.data;
   if (c.ports.min > c.ports.max) throw new ConfigError(file, 'ports: min is above max');
+  let security: SecurityConfig;
+  try {
+    security = readSecurityConfig(raw as Record<string, unknown>, dirname(file));
+  } catch (err) {
+    throw new ConfigError(file, (err as Error).message, { cause: err });
+  }
   return {
     name: c.name,
     address: c.address,
@@ -187,6 +203,7 @@ export function loadAgentConfig(file: string): AgentConfig {
     zone: c.zone,
     bootStages: bootStages(c.boot),
     acme: c.acme && acmeSettings(file, c.acme),
+    security,
   };
 }
 

@@ -15,7 +15,7 @@ import { Rollout } from './rollout.js';
 import { obtainCertificates, requireCertificates } from './routes.js';
 import type { Runtime } from './runtime/runtime.js';
 import { Steps } from './steps.js';
-import { resolveVolume } from './volumes.js';
+import { resolveVolumes } from './volumes.js';
 
 export interface DeployContext {
   config: AgentConfig;
@@ -42,9 +42,7 @@ export async function deploy(ctx: DeployContext, spec: ServiceSpec): Promise<Ste
 
   // Input: the same rules as the CLI and master, then what this node can honour.
   validateServiceSpec(spec);
-  const binds = spec.components.map((c) =>
-    c.volumes.map((v) => resolveVolume(spec.name, v, config.srvRoot)),
-  );
+  const binds = resolveVolumes(spec, config.srvRoot);
   steps.ok('validate', `${spec.components.length} component(s)`);
 
   // Admission: the scheduler's own check, re-run on what this node measures now.

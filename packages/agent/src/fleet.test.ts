@@ -9,9 +9,13 @@ import {
   type ServiceSpec,
 } from '@mcp/proto';
 import { serviceResources } from '@mcp/scheduler';
+import { authorize, loadSecurity, McIasClient, TokenValidator } from '@mcp/security';
+import { startTestSecurity } from '@mcp/testkit';
 import { createServer } from 'nice-grpc';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+import { placeholderSecurity } from '../test/security-files.js';
 
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
@@ -58,6 +62,7 @@ function config(extra: Partial<AgentConfig> = {}): AgentConfig {
     reserved: { cpuMillis: 250, memoryBytes: 0, diskBytes: 0 },
     certDir: '/nonexistent/certs',
     zone: 'local',
+    security: placeholderSecurity(tempDir('agent-fleet-tls-')),
     ...extra,
   };
 }
@@ -119,27 +124,42 @@ describe('nodeUsage', () => {
 describe('joinFleet', () => {
   it('does nothing without a master', () => {
     const agent = agentWith(config(), [], 0);
-    expect(joinFleet(agent, '1.2.3', '127.0.0.2:7443', agent.log)).toBeUndefined();
+    const security = loadSecurity(agent.config.security);
+    expect(joinFleet(agent, '1.2.3', '127.0.0.2:7443', security, agent.log)).toBeUndefined();
   });
 
-  it('registers the node with a real FleetService and heartbeats', async () => {
+  it('registers the node with a real FleetService over TLS as agent-rift and heartbeats', async () => {
+    const testSecurity = await startTestSecurity({ dir: tempDir('agent-fleet-security-') });
+    cleanups.push(() => testSecurity.stop());
+    const tls = await testSecurity.tls(['127.0.0.1']);
+    const token = await testSecurity.tokenFile('agent-rift');
+    const mcias = { url: testSecurity.mcias.url, caFile: testSecurity.mcias.caFile };
     const registers: RegisterRequest[] = [];
+    const callers: string[] = [];
     let heartbeats = 0;
-    const server = createServer();
+    const server = createServer().use(
+      authorize({ validator: new TokenValidator(new McIasClient(mcias)) }),
+    );
     server.add(FleetServiceDefinition, {
-      register: async (req) => (registers.push(req), { heartbeatIntervalMs: 0 }),
+      register: async (req, ctx) => (
+        registers.push(req),
+        callers.push(ctx.identity.username),
+        { heartbeatIntervalMs: 0 }
+      ),
       heartbeat: async () => (heartbeats++, { registerAgain: false, heartbeatIntervalMs: 0 }),
     });
-    const port = await server.listen('127.0.0.1:0');
+    const own = loadSecurity({ tls, mcias: { ...mcias, tokenFile: token.path } });
+    const port = await server.listen('127.0.0.1:0', own.server);
     cleanups.push(() => server.forceShutdown());
 
     const agent = agentWith(config({ master: `127.0.0.1:${port}` }), [spec('mcq', 300)], 1);
-    const membership = joinFleet(agent, '1.2.3', '127.0.0.2:7443', agent.log);
+    const membership = joinFleet(agent, '1.2.3', '127.0.0.2:7443', own, agent.log);
     cleanups.push(() => membership?.stop());
 
     await expect.poll(() => heartbeats, { timeout: 2_000 }).toBeGreaterThanOrEqual(2);
     expect(membership?.registered()).toBe(true);
     expect(registers[0]?.node?.name).toBe('rift');
+    expect(callers[0]).toBe('agent-rift');
     expect(registers[0]?.usage?.containers).toBe(1);
     expect(registers[0]?.usage?.services.map((s) => s.service)).toEqual(['mcq']);
   });

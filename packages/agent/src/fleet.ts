@@ -3,6 +3,7 @@
 import { measureNode, startMembership, type Membership } from '@mcp/membership';
 import { NodeRole, type NodeInfo, type NodeUsage } from '@mcp/proto';
 import { serviceResources } from '@mcp/scheduler';
+import type { Security } from '@mcp/security';
 import type { Logger } from 'pino';
 
 import type { Agent } from './agent.js';
@@ -63,13 +64,15 @@ export async function nodeUsage(
 }
 
 /**
- * Registers with the master and heartbeats until stopped; undefined when the config names no
+ * Registers with the master and heartbeats until stopped, over TLS (`security.channel`) with the
+ * agent's own token (`security.token`, `agent-<node>`); undefined when the config names no
  * master (the agent runs standalone).
  */
 export function joinFleet(
   agent: Agent,
   version: string,
   agentAddress: string,
+  security: Pick<Security, 'channel' | 'token'>,
   log: Logger,
 ): Membership | undefined {
   const { config } = agent;
@@ -77,6 +80,8 @@ export function joinFleet(
 
   return startMembership({
     masterAddress: config.master,
+    credentials: security.channel,
+    token: security.token,
     node: nodeInfo(config, version, agentAddress),
     usage: () => nodeUsage(agent),
     intervalMs: config.heartbeatIntervalMs,

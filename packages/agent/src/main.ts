@@ -1,4 +1,5 @@
 // mcp-agent: load the config, open the registry, check the runtime, serve, and stop cleanly.
+import { loadSecurity, REDACT_PATHS } from '@mcp/security';
 import { pino } from 'pino';
 
 import { Agent } from './agent.js';
@@ -13,9 +14,6 @@ import { Runtime } from './runtime/runtime.js';
 import { serveAgent } from './server.js';
 import { agentVersion } from './version.js';
 
-/** Redacted wherever they appear in a log line. */
-export const REDACT = ['token', '*.token', 'authorization', '*.authorization', 'key', '*.key'];
-
 export interface RunningAgent {
   agent: Agent;
   port: number;
@@ -27,7 +25,13 @@ export interface RunningAgent {
 /** Starts an agent from a config file. */
 export async function startAgent(configFile: string): Promise<RunningAgent> {
   const config = loadAgentConfig(configFile);
-  const log = pino({ level: config.logLevel, redact: REDACT, base: { node: config.name } });
+  const log = pino({
+    level: config.logLevel,
+    redact: [...REDACT_PATHS],
+    base: { node: config.name },
+  });
+  // Keys, certificates and the token file are read now: a bad one stops the agent at start.
+  const security = loadSecurity(config.security);
   const db = openRegistry(config.stateDir);
   const runtime = new Runtime(config.runtimeSocket, config.name);
   const version = agentVersion();
@@ -43,7 +47,7 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     );
   }
 
-  const { server, port } = await serveAgent(agent, version, config.listen);
+  const { server, port } = await serveAgent(agent, version, config.listen, security);
   log.info(
     { listen: config.listen, port, version, services: agent.store.list().length },
     'agent started',
@@ -59,7 +63,8 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
   if (!agent.proxy) log.info('no mc-proxy configured (proxy_socket); registering no routes');
 
   // Join the fleet once serving, so the master's first probe finds the agent answering.
-  const membership = joinFleet(agent, version, boundAddress(config.listen, port), log);
+  const address = boundAddress(config.listen, port);
+  const membership = joinFleet(agent, version, address, security, log);
   if (!membership) log.info('no master configured; running standalone');
 
   return {

@@ -1,4 +1,5 @@
-// The gRPC face of the agent: AgentService from @mcp/proto, errors mapped to status codes.
+// The gRPC face of the agent: AgentService from @mcp/proto over TLS 1.3, every call authenticated
+// and authorized first (@mcp/security), every input checked, errors mapped to status codes.
 import {
   AgentServiceDefinition,
   type AgentServiceImplementation,
@@ -6,6 +7,7 @@ import {
 } from '@mcp/proto';
 import { DefinitionError, DNS_LABEL } from '@mcp/scheduler';
 import { CertificateMissingError, ProxyUnavailableError, RouteRefusedError } from '@mcp/mcproxy';
+import { authorize, type AuthContext, type Refusal, type Security } from '@mcp/security';
 import {
   ClientError,
   createServer,
@@ -72,10 +74,21 @@ export function toServerError(err: unknown): ServerError {
 }
 
 function requireName(value: string, field = 'service'): string {
+  if (value === '') throw new ServerError(Status.INVALID_ARGUMENT, `${field}: required`);
   if (!DNS_LABEL.test(value)) {
-    throw new ServerError(Status.INVALID_ARGUMENT, `${field}: '${value}' is not a service name`);
+    throw new ServerError(
+      Status.INVALID_ARGUMENT,
+      `${field}: '${value}' is not a name (a DNS label: lower-case letters, digits, inner hyphens)`,
+    );
   }
   return value;
+}
+
+/** Logs' input: service required, component a name when given (tail is a uint32: any). */
+function checkLogs(req: { service: string; component: string }): string {
+  const name = requireName(req.service);
+  if (req.component !== '') requireName(req.component, 'component');
+  return name;
 }
 
 async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -86,7 +99,10 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function agentService(agent: Agent, version: string): AgentServiceImplementation {
+export function agentService(
+  agent: Agent,
+  version: string,
+): AgentServiceImplementation<AuthContext> {
   return {
     deploy: (req) =>
       guard(async () => {
@@ -103,7 +119,7 @@ export function agentService(agent: Agent, version: string): AgentServiceImpleme
       guard(async () => ({
         services: await agent.status(req.service && requireName(req.service)),
       })),
-    logs: (req, ctx: CallContext) => logs(agent, req, ctx),
+    logs: (req, ctx) => logs(agent, req, ctx),
     listRoutes: () => guard(async () => ({ routes: await requireProxy(agent).listRoutes() })),
     addRoute: (req) =>
       guard(async () => {
@@ -157,7 +173,7 @@ async function* logs(
   ctx: CallContext,
 ): AsyncGenerator<AgentServiceLogsResponse> {
   try {
-    const name = requireName(req.service);
+    const name = checkLogs(req);
     for await (const chunk of agent.logs(name, req.component, req.follow, req.tail, ctx.signal)) {
       yield { chunk };
     }
@@ -167,14 +183,30 @@ async function* logs(
   }
 }
 
-/** Starts the gRPC server on `listen` (host:port; port 0 picks one). */
+/** A refused call in the agent's log: method, code, who (when known) and why; never the token. */
+export function logRefusal(log: Agent['log'], refusal: Refusal): void {
+  const { method, code, username, reason } = refusal;
+  log.warn({ method, code: Status[code], username, reason }, 'call refused');
+}
+
+/**
+ * Starts the gRPC server on `listen` (host:port; port 0 picks one) over TLS 1.3 with
+ * `security.server`; every call is authenticated through MCIAS and authorized by
+ * `AGENT_SERVICE_POLICY` (the master; operators for the `mcp --direct` subset) first.
+ */
 export async function serveAgent(
   agent: Agent,
   version: string,
   listen: string,
+  security: Pick<Security, 'server' | 'validator'>,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer();
+  const server = createServer().use(
+    authorize({
+      validator: security.validator,
+      onRefused: (refusal) => logRefusal(agent.log, refusal),
+    }),
+  );
   server.add(AgentServiceDefinition, agentService(agent, version));
-  const port = await server.listen(listen);
+  const port = await server.listen(listen, security.server);
   return { server, port };
 }

@@ -1,18 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { ServiceSpec } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { resolveVolume, VolumePathError } from './volumes.js';
+import { resolveVolume, resolveVolumes, VolumePathError } from './volumes.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'mcp-vol-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('resolveVolume', () => {
-  let root: string;
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'mcp-vol-'));
-  });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
-
   it('maps /srv/<service> to the configured root and creates the directory', () => {
     const bind = resolveVolume('web', '/srv/web/data:/data:ro', join(root, 'srv'));
     expect(bind).toBe(`${join(root, 'srv/web/data')}:/data:ro`);
@@ -20,11 +21,24 @@ describe('resolveVolume', () => {
   });
 
   it.each([
-    ['a relative escape', '/srv/web/../../etc:/etc'],
-    ['another service', '/srv/other:/data'],
-    ['an absolute host path outside the root', '/etc:/etc'],
-  ])('refuses %s', (_what, volume) => {
-    expect(() => resolveVolume('web', volume, join(root, 'srv'))).toThrow(VolumePathError);
+    [
+      'a relative escape',
+      '/srv/web/../../etc:/etc',
+      /host path '\/srv\/web\/\.\.\/\.\.\/etc' leaves \/srv\/web/,
+    ],
+    ['a relative host path', '../../etc:/etc', /host path '\.\.\/\.\.\/etc' is outside \/srv\/web/],
+    ['another service', '/srv/other:/data', /is outside \/srv\/web/],
+    ['a prefix of the service name', '/srv/webby:/data', /is outside \/srv\/web/],
+    [
+      'an absolute host path outside the root',
+      '/etc:/etc',
+      /host path '\/etc' is outside \/srv\/web/,
+    ],
+  ])('refuses %s, naming the field', (_what, volume, why) => {
+    const call = () => resolveVolume('web', volume, join(root, 'srv'), 'components[0].volumes[0]');
+    expect(call).toThrow(VolumePathError);
+    expect(call).toThrow(why);
+    expect(call).toThrow(/of service 'web': components\[0\]\.volumes\[0\]: host path/);
   });
 
   it('refuses a symbolic link that points outside the service directory, creating nothing', () => {
@@ -35,6 +49,64 @@ describe('resolveVolume', () => {
     expect(() => resolveVolume('web', '/srv/web/link/sub:/data', join(root, 'srv'))).toThrow(
       /resolves outside \/srv\/web/,
     );
+    expect(() => resolveVolume('web', '/srv/web/link:/data', join(root, 'srv'))).toThrow(
+      /resolves outside \/srv\/web/,
+    );
     expect(existsSync(join(outside, 'sub'))).toBe(false);
+  });
+
+  it('refuses a dangling symbolic link, which could point anywhere later', () => {
+    mkdirSync(join(root, 'srv/web'), { recursive: true });
+    symlinkSync(join(root, 'not-yet'), join(root, 'srv/web/link'));
+    expect(() => resolveVolume('web', '/srv/web/link/sub:/data', join(root, 'srv'))).toThrow(
+      /resolves outside \/srv\/web/,
+    );
+    expect(existsSync(join(root, 'not-yet'))).toBe(false);
+  });
+
+  it("refuses a service directory that is itself a link to another service's", () => {
+    mkdirSync(join(root, 'srv/other'), { recursive: true });
+    symlinkSync(join(root, 'srv/other'), join(root, 'srv/web'));
+    expect(() => resolveVolume('web', '/srv/web/data:/data', join(root, 'srv'))).toThrow(
+      /resolves outside \/srv\/web/,
+    );
+    expect(existsSync(join(root, 'srv/other/data'))).toBe(false);
+  });
+
+  it('follows a srv_root that is itself a symbolic link', () => {
+    mkdirSync(join(root, 'real-srv'));
+    symlinkSync(join(root, 'real-srv'), join(root, 'srv'));
+    expect(resolveVolume('web', '/srv/web:/data', join(root, 'srv'))).toBe(
+      `${join(root, 'real-srv/web')}:/data`,
+    );
+  });
+});
+
+describe('resolveVolumes', () => {
+  it('checks every volume before creating any host directory', () => {
+    const spec = ServiceSpec.fromPartial({
+      name: 'web',
+      components: [
+        { name: 'a', volumes: ['/srv/web/a:/a'] },
+        { name: 'b', volumes: ['/srv/web/b:/b', '/etc:/etc'] },
+      ],
+    });
+
+    expect(() => resolveVolumes(spec, join(root, 'srv'))).toThrow(
+      /components\[1\]\.volumes\[1\]: host path '\/etc' is outside \/srv\/web/,
+    );
+    expect(existsSync(join(root, 'srv/web/a'))).toBe(false);
+  });
+
+  it('answers the binds of each component in order', () => {
+    const spec = ServiceSpec.fromPartial({
+      name: 'web',
+      components: [{ name: 'a', volumes: ['/srv/web/a:/a', '/srv/web:/all:ro'] }, { name: 'b' }],
+    });
+
+    expect(resolveVolumes(spec, join(root, 'srv'))).toEqual([
+      [`${join(root, 'srv/web/a')}:/a`, `${join(root, 'srv/web')}:/all:ro`],
+      [],
+    ]);
   });
 });

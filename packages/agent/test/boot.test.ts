@@ -3,16 +3,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AgentServiceDefinition, RouteMode } from '@mcp/proto';
+import { RouteMode } from '@mcp/proto';
 import { freePort, waitFor } from '@mcp/testkit';
-import { createChannel, createClient } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../src/agent.js';
 import type { BootStageState } from '../src/boot.js';
 import { startAgent, type RunningAgent } from '../src/main.js';
-import { service, startHarness, web, type Harness } from './harness.js';
+import { securityTables, service, startHarness, web, type Harness } from './harness.js';
 
 /**
  * Listens on `$PORT` only 3 s after its start; the shell exits at once on SIGTERM (the listener
@@ -55,6 +54,7 @@ async function restart(agent: Agent, stages: Record<string, unknown>[]): Promise
       log_level: 'silent',
       ports: c.ports,
       boot: { stages },
+      ...securityTables(c.security),
     }),
   );
   const started = await startAgent(file);
@@ -152,9 +152,7 @@ describe('boot stages', () => {
     expect(stage(r, 'core')).toMatchObject({ status: 'waiting', attempts: 0 });
     expect((await containerState(r.agent, 'blocked'))?.state).not.toBe('running');
     // The server answers meanwhile.
-    const channel = createChannel(`127.0.0.1:${r.port}`);
-    closers.push(() => channel.close());
-    const health = await createClient(AgentServiceDefinition, channel).healthCheck({});
+    const health = await (await h.dial(r.port)).healthCheck({});
     expect(health.node).toBe(agent.config.name);
     expect(health.runtimeOk).toBe(true);
   });

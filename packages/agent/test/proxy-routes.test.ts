@@ -4,7 +4,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ProxyClient } from '@mcp/mcproxy';
-import { AgentServiceDefinition, RouteMode, StepStatus, type Step } from '@mcp/proto';
+import { RouteMode, StepStatus, type Step } from '@mcp/proto';
 import {
   allocateLoopbackAddress,
   createTestCa,
@@ -14,14 +14,13 @@ import {
   type McProxy,
   type TestCa,
 } from '@mcp/testkit';
-import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { ClientError, Status } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../src/agent.js';
 import { startAgent, type RunningAgent } from '../src/main.js';
-import { serveAgent } from '../src/server.js';
-import { startHarness, type AgentOptions, type Harness } from './harness.js';
+import { securityTables, startHarness, type AgentOptions, type Harness } from './harness.js';
 import { capturedLog, httpsGet, site as siteSpec, type SiteOptions } from './proxy-site.js';
 
 let h: Harness;
@@ -297,6 +296,7 @@ describe('routes on the node proxy', () => {
         cert_dir: join(dir, 'certs'),
         zone: ZONE,
         heartbeat_interval_ms: 500,
+        ...securityTables(a.config.security),
       }),
     );
     const started = await startAgent(file);
@@ -324,13 +324,7 @@ describe('routes on the node proxy', () => {
 
 describe('route RPCs', () => {
   async function serve(a: Agent) {
-    const { server, port } = await serveAgent(a, 'test', '127.0.0.1:0');
-    const channel = createChannel(`127.0.0.1:${port}`);
-    closers.push(
-      () => server.forceShutdown(),
-      () => channel.close(),
-    );
-    return createClient(AgentServiceDefinition, channel);
+    return (await h.serve(a)).client;
   }
 
   async function refusal(call: Promise<unknown>): Promise<ClientError> {

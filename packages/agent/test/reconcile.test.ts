@@ -9,7 +9,7 @@ import type { AgentConfig } from '../src/config.js';
 import { planContainer } from '../src/container-spec.js';
 import { startAgent, type RunningAgent } from '../src/main.js';
 import { containerName } from '../src/runtime/labels.js';
-import { service, startHarness, web, type Harness } from './harness.js';
+import { securityTables, service, startHarness, web, type Harness } from './harness.js';
 
 /** A container that stays up without a port. */
 const IDLE = ['sh', '-c', "trap 'exit 0' TERM; sleep 600 & wait"];
@@ -41,6 +41,7 @@ async function restart(agent: Agent): Promise<Agent> {
       runtime_socket: c.runtimeSocket,
       log_level: 'silent',
       ports: c.ports,
+      ...securityTables(c.security),
     }),
   );
   const started = await startAgent(file);
