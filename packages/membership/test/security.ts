@@ -1,19 +1,13 @@
-// The security the membership tests run under: a throwaway CA, a TLS pair for 127.0.0.1 (the
-// test master listens there), and the real MCIAS stand-in of @mcp/testkit with the human
-// accounts alice (admin), bob (user), gail (guest) and the service accounts below. One per test
-// file (vitest isolates files), started on first use; `stopTestSecurity` ends it.
+// The security the membership tests run under: testkit's startTestSecurity (a throwaway CA and
+// the real MCIAS stand-in with alice (admin), bob (user), gail (guest), mcp-master and
+// agent-rift among its accounts) and a TLS pair for 127.0.0.1, where the test master listens.
+// One per test file (vitest isolates files), started on first use; `stopTestSecurity` ends it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-  channelCredentials,
-  McIasClient,
-  MASTER_ACCOUNT,
-  serverCredentials,
-  TokenValidator,
-} from '@mcp/security';
-import { createTestCa, startMcias, type Mcias } from '@mcp/testkit';
+import { channelCredentials, McIasClient, serverCredentials, TokenValidator } from '@mcp/security';
+import { startTestSecurity, type Mcias } from '@mcp/testkit';
 import type { ChannelCredentials } from 'nice-grpc';
 
 export interface TestSecurity {
@@ -51,27 +45,15 @@ export async function stopTestSecurity(): Promise<void> {
 async function start(): Promise<TestSecurity> {
   const dir = mkdtempSync(join(tmpdir(), 'membership-security-'));
   base = dir;
-  const ca = await createTestCa(join(dir, 'ca'));
-  const pair = await ca.issue({ names: ['127.0.0.1'], dir: join(dir, 'tls'), stem: 'master' });
-  const services = [MASTER_ACCOUNT, 'agent-rift', 'agent-orion'].map((username) => ({ username }));
-  const mcias = await startMcias({
-    dir: join(dir, 'mcias'),
-    address: '127.0.0.1',
-    ca,
-    accounts: {
-      services,
-    },
-  });
+  const security = await startTestSecurity({ dir, address: '127.0.0.1' });
+  const tls = await security.tls(['127.0.0.1'], 'master');
+  const { mcias } = security;
 
   const issued: string[] = [];
   return {
     mcias,
-    server: serverCredentials({
-      caFile: ca.certPath,
-      certFile: pair.certPath,
-      keyFile: pair.keyPath,
-    }),
-    channel: channelCredentials(ca.certPath),
+    server: serverCredentials(tls),
+    channel: channelCredentials(tls.caFile),
     validator: new TokenValidator(new McIasClient({ url: mcias.url, caFile: mcias.caFile })),
     issued,
     async token(username, opts) {
