@@ -2,7 +2,9 @@
 // process (nice-grpc clients over a few shared channels), each registering once and then sending
 // one heartbeat per interval, spread evenly. Over a measuring window the parent reads the
 // master's CPU time (/proc/<pid>/stat utime + stime) and RSS (/proc/<pid>/status VmRSS); the
-// driver reports heartbeat latency percentiles.
+// driver reports heartbeat latency percentiles. As in production: TLS 1.3 (a throwaway CA) and
+// one MCIAS token per agent (`agent-sim-<i>`, from the MCIAS stand-in of @mcp/testkit), which the
+// master validates through MCIAS at most every 30 s per token.
 //
 //   pnpm --filter @mcp/master bench:heartbeat [N ...]
 //   BENCH_WINDOW_S=30 BENCH_INTERVAL_MS=10000 BENCH_CHANNELS=8 BENCH_MASTER_NODE_ARGS=--cpu-prof
@@ -13,6 +15,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+import { cleanupAll, createTestCa, startMcias } from '@mcp/testkit';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, '..', 'bin', 'mcp-master.js');
@@ -30,6 +34,7 @@ const children = new Set();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+const name = (i) => `sim-${String(i).padStart(5, '0')}`;
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
 
 async function main(counts) {
@@ -42,11 +47,12 @@ async function main(counts) {
     `heartbeat benchmark: one mcp-master, simulated agents at one heartbeat per ` +
       `${INTERVAL_MS / 1000} s each, ${WINDOW_S} s window, ${CHANNELS} client channels`,
   );
-  console.log('transport: plain (insecure) gRPC; TLS comes with the security issue');
+  console.log('transport: TLS 1.3, one MCIAS token per agent (validated at most every 30 s)');
   console.log('');
   console.log(
     'agents  heartbeats/s  master CPU (% of one core)  master RSS  ' +
-      'p50 ms  p90 ms  p99 ms  max ms  errors  driver lag p99/max ms  machine load (1 min)',
+      'p50 ms  p90 ms  p99 ms  max ms  errors  driver lag p99/max ms  machine load (1 min)  ' +
+      'MCIAS validations/s  MCIAS CPU',
   );
   for (const r of rows) {
     console.log(
@@ -62,6 +68,8 @@ async function main(counts) {
         String(r.errors).padStart(7),
         `${r.lagP99.toFixed(1)}/${r.lagMax.toFixed(1)}`.padStart(22),
         r.load.toFixed(2).padStart(21),
+        r.validated.toFixed(0).padStart(20),
+        `${r.mciasCpu.toFixed(1)}%`.padStart(10),
       ].join(' '),
     );
   }
@@ -73,7 +81,9 @@ async function main(counts) {
 /** One master, one driver with `n` agents: warm up one interval, then measure a window. */
 async function run(n) {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-heartbeat-'));
+  const { tokensFile, mcias, tls } = await security(dir, n);
   const config = join(dir, 'master.toml');
+  const agents = Array.from({ length: n }, (_, i) => `"agent-${name(i)}"`);
   writeFileSync(
     config,
     [
@@ -81,6 +91,16 @@ async function run(n) {
       `state_dir = "${join(dir, 'state')}"`,
       'log_level = "info"',
       `heartbeat_interval_ms = ${INTERVAL_MS}`,
+      '[tls]',
+      `ca_file = "${tls.caFile}"`,
+      `cert_file = "${tls.certFile}"`,
+      `key_file = "${tls.keyFile}"`,
+      '[mcias]',
+      `url = "${mcias.url}"`,
+      `token_file = "${tls.masterToken}"`,
+      '[auth]',
+      `agents = [${agents.join(', ')}]`,
+      `max_nodes = ${n}`,
     ].join('\n'),
   );
 
@@ -95,7 +115,13 @@ async function run(n) {
     });
   });
 
-  const driver = fork(fileURLToPath(import.meta.url), ['--driver', `127.0.0.1:${port}`, String(n)]);
+  const driver = fork(fileURLToPath(import.meta.url), [
+    '--driver',
+    `127.0.0.1:${port}`,
+    String(n),
+    tls.caFile,
+    tokensFile,
+  ]);
   children.add(driver);
   const messages = [];
   let wake;
@@ -117,9 +143,13 @@ async function run(n) {
 
   driver.send({ type: 'mark' });
   const cpu0 = cpuSeconds(master.pid);
+  const mciasCpu0 = cpuSeconds(mcias.pid);
+  const validations0 = validations(mcias.logFile);
   const t0 = performance.now();
   await sleep(WINDOW_S * 1000);
   const cpu1 = cpuSeconds(master.pid);
+  const mciasCpu = ((cpuSeconds(mcias.pid) - mciasCpu0) / WINDOW_S) * 100;
+  const validated = (validations(mcias.logFile) - validations0) / WINDOW_S;
   const wall = (performance.now() - t0) / 1000;
   const rssMb = rssKb(master.pid) / 1024;
   driver.send({ type: 'report' });
@@ -129,16 +159,61 @@ async function run(n) {
   await new Promise((resolve) => master.once('exit', resolve));
   children.delete(master);
   children.delete(driver);
+  await mcias.stop();
   rmSync(dir, { recursive: true, force: true });
   const load = loadavg()[0];
   return {
     n,
     cpu: ((cpu1 - cpu0) / wall) * 100,
+    mciasCpu,
+    validated,
     rssMb,
     rate: report.count / wall,
     load,
     ...report,
   };
+}
+
+/**
+ * A CA and the master's pair for 127.0.0.1, the MCIAS stand-in with `mcp-master` and one
+ * `agent-sim-<i>` account per agent, the master's token file and every agent's token (a JSON
+ * array in `tokensFile`, index i for agent i).
+ */
+async function security(dir, n) {
+  const ca = await createTestCa(join(dir, 'ca'));
+  const pair = await ca.issue({ names: ['127.0.0.1'], dir: join(dir, 'tls'), stem: 'master' });
+  const accounts = Array.from({ length: n }, (_, i) => ({ username: `agent-${name(i)}` }));
+  const mcias = await startMcias({
+    dir: join(dir, 'mcias'),
+    address: '127.0.0.1',
+    ca,
+    accounts: { humans: [], services: [{ username: 'mcp-master' }, ...accounts] },
+  });
+  const masterToken = join(dir, 'master.token');
+  await mcias.writeTokenFile('mcp-master', masterToken);
+
+  const tokens = new Array(n);
+  let next = 0;
+  const issue = async () => {
+    while (next < n) {
+      const i = next++;
+      tokens[i] = await mcias.issueToken(`agent-${name(i)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, issue));
+  const tokensFile = join(dir, 'agent-tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(tokens), { mode: 0o600 });
+  return {
+    mcias,
+    tokensFile,
+    tls: { caFile: ca.certPath, certFile: pair.certPath, keyFile: pair.keyPath, masterToken },
+  };
+}
+
+/** Token validations MCIAS has answered so far (one log line per request). */
+function validations(logFile) {
+  const log = readFileSync(logFile, 'utf8');
+  return log.split('\n').filter((l) => l.includes('/v1/token/validate')).length;
 }
 
 /** utime + stime of a process, in seconds. */
@@ -158,18 +233,21 @@ function sleep(ms) {
 }
 
 /** The child: `n` agents register, then heartbeat evenly spread over each interval. */
-async function drive(address, n) {
+async function drive(address, n, caFile, tokensFile) {
   const { FleetServiceDefinition, NodeRole } = await import('@mcp/proto');
-  const { ChannelCredentials, createChannel, createClient } = await import('nice-grpc');
+  const { channelCredentials } = await import('@mcp/security');
+  const { createChannel, createClient, Metadata } = await import('nice-grpc');
   // Without channelz the driver's own collections stay short, as the master's do.
-  const insecure = ChannelCredentials.createInsecure();
+  const credentials = channelCredentials(caFile);
   const clients = Array.from({ length: CHANNELS }, () =>
     createClient(
       FleetServiceDefinition,
-      createChannel(address, insecure, { 'grpc.enable_channelz': 0 }),
+      createChannel(address, credentials, { 'grpc.enable_channelz': 0 }),
     ),
   );
-  const name = (i) => `sim-${String(i).padStart(5, '0')}`;
+  // Each agent's own token on each of its calls, as its membership loop sends it.
+  const tokens = JSON.parse(readFileSync(tokensFile, 'utf8'));
+  const as = (i) => ({ metadata: Metadata({ authorization: `Bearer ${tokens[i]}` }) });
   const usage = () => ({
     free: { cpuMillis: 3200, memoryBytes: 5 * GI, diskBytes: 80 * GI },
     containers: 3,
@@ -186,22 +264,25 @@ async function drive(address, n) {
   const register = async () => {
     while (next < n) {
       const i = next++;
-      await clients[i % CHANNELS].register({
-        node: {
-          name: name(i),
-          roles: [NodeRole.NODE_ROLE_COMPUTE],
-          address: '127.0.0.1',
-          agentAddress: `127.0.0.1:${20000 + (i % 40000)}`,
-          arch: i % 3 === 0 ? 'arm64' : 'amd64',
-          os: 'debian',
-          pools: i % 3 === 0 ? ['pi'] : [],
-          version: 'bench',
-          rpcs: ['mcp.v1.AgentService/HealthCheck'],
-          capacity: { cpuMillis: 4000, memoryBytes: 8 * GI, diskBytes: 100 * GI },
-          reserved: { cpuMillis: 200, memoryBytes: 256 * 2 ** 20, diskBytes: 0 },
+      await clients[i % CHANNELS].register(
+        {
+          node: {
+            name: name(i),
+            roles: [NodeRole.NODE_ROLE_COMPUTE],
+            address: '127.0.0.1',
+            agentAddress: `127.0.0.1:${20000 + (i % 40000)}`,
+            arch: i % 3 === 0 ? 'arm64' : 'amd64',
+            os: 'debian',
+            pools: i % 3 === 0 ? ['pi'] : [],
+            version: 'bench',
+            rpcs: ['mcp.v1.AgentService/HealthCheck'],
+            capacity: { cpuMillis: 4000, memoryBytes: 8 * GI, diskBytes: 100 * GI },
+            reserved: { cpuMillis: 200, memoryBytes: 256 * 2 ** 20, diskBytes: 0 },
+          },
+          usage: usage(),
         },
-        usage: usage(),
-      });
+        as(i),
+      );
     }
   };
   await Promise.all(Array.from({ length: 200 }, register));
@@ -220,7 +301,7 @@ async function drive(address, n) {
     for (; sent < due; sent++) {
       const i = sent % n;
       const at = performance.now();
-      clients[i % CHANNELS].heartbeat({ node: name(i), usage: usage() }).then(
+      clients[i % CHANNELS].heartbeat({ node: name(i), usage: usage() }, as(i)).then(
         (out) => {
           if (out.registerAgain) errors++;
           latencies.push(performance.now() - at);
@@ -256,12 +337,16 @@ async function drive(address, n) {
 }
 
 if (process.argv[2] === '--driver') {
-  await drive(process.argv[3], Number(process.argv[4]));
+  await drive(process.argv[3], Number(process.argv[4]), process.argv[5], process.argv[6]);
 } else {
-  await main(
-    process.argv
-      .slice(2)
-      .map(Number)
-      .filter((n) => n > 0),
-  );
+  try {
+    await main(
+      process.argv
+        .slice(2)
+        .map(Number)
+        .filter((n) => n > 0),
+    );
+  } finally {
+    await cleanupAll();
+  }
 }

@@ -39,15 +39,13 @@ export function fleetService(
 ): FleetServiceImplementation<AuthContext> {
   const { intervalMs, log, onNode, clock, auth } = options;
   const allowed = new Set(auth.agents);
+  const bucket = (what: string, burst: number, refillEveryMs: number) => ({
+    bucket: new RateLimiter({ burst, refillEveryMs }),
+    text: `${burst} ${what} at once, then one per ${seconds(refillEveryMs)}`,
+  });
   const limits = {
-    Register: {
-      bucket: new RateLimiter({ burst: auth.registerBurst, refillEveryMs: auth.registerEveryMs }),
-      text: `${auth.registerBurst} registrations at once, then one per ${seconds(auth.registerEveryMs)}`,
-    },
-    Heartbeat: {
-      bucket: new RateLimiter({ burst: auth.heartbeatBurst, refillEveryMs: intervalMs }),
-      text: `${auth.heartbeatBurst} heartbeats at once, then one per ${seconds(intervalMs)}`,
-    },
+    Register: bucket('registrations', auth.registerBurst, auth.registerEveryMs),
+    Heartbeat: bucket('heartbeats', auth.heartbeatBurst, intervalMs),
   };
 
   /** The caller may speak for `node`, and has not called too often: else throws. */

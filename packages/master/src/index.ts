@@ -1,6 +1,6 @@
 export { Agents } from './agents.js';
 export { systemClock, type Clock } from './clock.js';
-export { loadMasterConfig, ConfigError, type MasterConfig } from './config.js';
+export { loadMasterConfig, ConfigError, type AuthConfig, type MasterConfig } from './config.js';
 export { type DeployOutcome } from './deploy.js';
 export { HealthMonitor, type HealthOptions } from './health.js';
 export { Master, type MasterOutcome } from './master.js';

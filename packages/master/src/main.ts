@@ -19,9 +19,6 @@ import { NodeRegistry } from './registry.js';
 import { ProxyRoutes } from './routes.js';
 import { serveMaster } from './server.js';
 
-/** Redacted wherever they appear in a log line (tokens, passwords, keys, authorization). */
-export const REDACT: readonly string[] = REDACT_PATHS;
-
 /** Heartbeat intervals of silence after which a node is stale and probed. */
 const MISSED_INTERVALS = 3;
 
@@ -63,7 +60,8 @@ export async function runMaster(
 ): Promise<RunningMaster> {
   const clock = options.clock ?? systemClock;
   const log =
-    options.log ?? pino({ level: config.logLevel, redact: [...REDACT], base: { role: 'master' } });
+    options.log ??
+    pino({ level: config.logLevel, redact: [...REDACT_PATHS], base: { role: 'master' } });
   const intervalMs = config.heartbeatIntervalMs;
   const staleAfterMs = MISSED_INTERVALS * intervalMs;
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
