@@ -1,13 +1,14 @@
-// The security every master test runs under: a throwaway CA, one TLS pair for 127.0.0.1 (the
-// master and every fake agent listen there), and the real MCIAS stand-in of @mcp/testkit with
-// the human accounts alice (admin), bob (user), gail (guest) and the service accounts below.
-// One per test file (vitest isolates files), started on first use, stopped by setup.ts.
+// The security every master test runs under, from testkit's startTestSecurity: a throwaway CA,
+// one TLS pair for 127.0.0.1 (the master and every fake agent listen there), and the real MCIAS
+// stand-in with the human accounts alice (admin), bob (user), gail (guest) and the service
+// accounts below. One per test file (vitest isolates files), started on first use, stopped by
+// setup.ts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AGENT_ACCOUNT_PREFIX, channelCredentials, MASTER_ACCOUNT } from '@mcp/security';
 import type { SecurityConfig } from '@mcp/security';
-import { createTestCa, startMcias, type Mcias, type TestCa } from '@mcp/testkit';
+import { startTestSecurity, type Mcias, type TestCa } from '@mcp/testkit';
 import type { ChannelCredentials } from 'nice-grpc';
 
 import { testDir } from './tmp.js';
@@ -56,26 +57,9 @@ export async function stopTestSecurity(): Promise<void> {
 
 async function start(): Promise<TestSecurity> {
   const dir = testDir('security-');
-  const ca = await createTestCa(join(dir, 'ca'));
-  const pair = await ca.issue({ names: ['127.0.0.1'], dir: join(dir, 'tls'), stem: 'server' });
-  const services = [MASTER_ACCOUNT, ...TEST_NODES.map(agentAccount)].map((username) => ({
-    username,
-  }));
-  const mcias = await startMcias({
-    dir: join(dir, 'mcias'),
-    address: '127.0.0.1',
-    ca,
-    accounts: {
-      humans: [
-        { username: 'alice', roles: ['admin'] },
-        { username: 'bob', roles: ['user'] },
-        { username: 'gail', roles: ['guest'] },
-      ],
-      services,
-    },
-  });
-
-  const tls = { caFile: ca.certPath, certFile: pair.certPath, keyFile: pair.keyPath };
+  const services = [MASTER_ACCOUNT, ...TEST_NODES.map(agentAccount)];
+  const { ca, mcias, tls: pair } = await startTestSecurity({ dir, address: '127.0.0.1', services });
+  const tls = await pair(['127.0.0.1'], 'server');
   let files = 0;
   const token = async (username: string, opts?: { ttlMs?: number }): Promise<string> => {
     const value = await mcias.issueToken(username, opts);
