@@ -1,6 +1,6 @@
-// The security every CLI test runs under: a throwaway CA, the real MCIAS stand-in (@mcp/testkit)
-// and a TLS pair for 127.0.0.1, shared by the servers and homes of one test file and stopped when
-// the last of them is closed.
+// The security every CLI test runs under: @mcp/testkit's startTestSecurity (a throwaway CA and
+// the real MCIAS stand-in) and a TLS pair for 127.0.0.1, shared by the servers and homes of one
+// test file and stopped when the last of them is closed.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import {
   type Refusal,
   type ServerTlsFiles,
 } from '@mcp/security';
-import { createTestCa, startMcias, type Mcias, type TestCa } from '@mcp/testkit';
+import { startTestSecurity, type Mcias, type TestCa } from '@mcp/testkit';
 import { createServer } from 'nice-grpc';
 
 import type { Credentials } from '../lib/credentials.js';
@@ -61,10 +61,8 @@ export async function acquireSecurity(): Promise<SecurityLease> {
 
 async function startSecurity(): Promise<TestSecurity> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-cli-security-'));
-  const ca = await createTestCa(join(dir, 'ca'));
-  const mcias = await startMcias({ dir: join(dir, 'mcias'), address: '127.0.0.1', ca });
-  const pair = await ca.issue({ names: ['127.0.0.1'], dir: join(dir, 'tls'), stem: 'server' });
-  const tls = { caFile: ca.certPath, certFile: pair.certPath, keyFile: pair.keyPath };
+  const { ca, mcias, tls: pairFor } = await startTestSecurity({ dir });
+  const tls = await pairFor(['127.0.0.1'], 'server');
   const validator = new TokenValidator(new McIasClient({ url: mcias.url, caFile: mcias.caFile }));
   return { dir, ca, mcias, tls, validator };
 }
