@@ -1,7 +1,5 @@
 // The one adapter in front of MCIAS: log in, and ask whether a token is good. Every endpoint
 // path and field name of MCIAS lives in this file, so a change of its API is a change here.
-import { request } from 'node:https';
-
 import { AccountType, type Identity } from '@mcp/proto';
 
 import { LoginRefusedError, McIasUnavailableError, TokenRejectedError } from './errors.js';
@@ -98,9 +96,12 @@ export class McIasClient implements TokenAuthority {
     );
   }
 
-  private post(path: string, payload: Record<string, string>): Promise<Reply> {
+  private async post(path: string, payload: Record<string, string>): Promise<Reply> {
     const url = new URL(path, this.url);
     const body = JSON.stringify(payload);
+    // Loaded at the first request, not at start: node:https costs the edge agent about 2 MiB of
+    // its memory budget, and a node that is never called never needs it.
+    const { request } = await import('node:https');
     return new Promise((resolve, reject) => {
       const req = request(
         url,
