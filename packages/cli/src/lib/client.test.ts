@@ -167,6 +167,12 @@ describe('certificateReason', () => {
       want: expect.stringContaining('the server does not speak TLS'),
     },
     {
+      description: 'a server that stops at TLS 1.2',
+      details:
+        'No connection established. Last error: Error: C0:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../ssl/record/rec_layer_s3.c:1605:SSL alert number 70',
+      want: 'the server does not offer TLS 1.3, the only version mcp speaks',
+    },
+    {
       description: 'a refused connection (not a certificate matter)',
       details: 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1',
       want: undefined,

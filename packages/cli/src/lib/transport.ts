@@ -169,6 +169,9 @@ export function certificateReason(details: string, caFile: string): string | und
       );
     }
   }
+  if (/unsupported protocol|protocol version/i.test(details)) {
+    return 'the server does not offer TLS 1.3, the only version mcp speaks';
+  }
   if (/wrong version number|packet length too long|unknown protocol/i.test(details)) {
     return 'the server does not speak TLS (is it an mcp server older than TLS 1.3 support?)';
   }
