@@ -205,27 +205,81 @@ describe('authorize', () => {
 });
 
 describe('TokenValidator', () => {
-  it('asks MCIAS again once 30 s have passed, and never trusts a verdict past the token expiry', async () => {
-    let now = Date.now();
-    let count = 0;
+  function counted(now: () => number) {
     const inner = new McIasClient({ url: security.mcias.url, caFile: security.mcias.caFile });
+    const calls = { count: 0 };
     const validator = new TokenValidator(
-      { validate: (t) => ((count += 1), inner.validate(t)) },
-      { now: () => now },
+      { validate: (t) => ((calls.count += 1), inner.validate(t)) },
+      { now },
     );
-    const token = await security.mcias.login('alice');
-    await validator.validate(token);
-    now += 29_000;
-    await validator.validate(token);
-    expect(count).toBe(1);
-    now += 2_000;
-    await validator.validate(token);
-    expect(count).toBe(2);
+    return { validator, calls, close: () => inner.close() };
+  }
 
-    const short = await security.mcias.issueToken('bob', { ttlMs: 5_000 });
-    now = Date.now();
-    await validator.validate(short);
-    now += 6_000;
-    await expect(validator.validate(short)).rejects.toThrow(/expired/);
+  it('asks MCIAS once within 30 s, again in the background near the end, and anew after it', async () => {
+    let now = Date.now();
+    const { validator, calls, close } = counted(() => now);
+    try {
+      const token = await security.mcias.login('alice');
+      await validator.validate(token);
+      now += 20_000;
+      await validator.validate(token);
+      expect(calls.count).toBe(1);
+
+      // In the last 5 s the cached verdict answers and MCIAS is asked behind it.
+      now += 6_000;
+      await expect(validator.validate(token)).resolves.toMatchObject({ username: 'alice' });
+      expect(calls.count).toBe(2);
+      await new Promise((r) => setTimeout(r, 200));
+
+      // That refresh restarted the 30 s: nothing is asked until they are over.
+      now += 20_000;
+      await validator.validate(token);
+      expect(calls.count).toBe(2);
+      now += 31_000;
+      await validator.validate(token);
+      expect(calls.count).toBe(3);
+    } finally {
+      close();
+    }
+  });
+
+  it('shares one question among concurrent calls with one token', async () => {
+    const { validator, calls, close } = counted(Date.now);
+    try {
+      const token = await security.mcias.login('bob');
+      await Promise.all(Array.from({ length: 10 }, () => validator.validate(token)));
+      expect(calls.count).toBe(1);
+    } finally {
+      close();
+    }
+  });
+
+  it('never trusts a verdict past the token expiry', async () => {
+    let now = Date.now();
+    const { validator, close } = counted(() => now);
+    try {
+      const short = await security.mcias.issueToken('bob', { ttlMs: 5_000 });
+      await validator.validate(short);
+      now += 6_000;
+      await expect(validator.validate(short)).rejects.toThrow(/expired/);
+    } finally {
+      close();
+    }
+  });
+
+  it('drops a verdict that a background refresh finds revoked', async () => {
+    let now = Date.now();
+    const { validator, close } = counted(() => now);
+    try {
+      const token = await security.mcias.login('bob');
+      await validator.validate(token);
+      await security.mcias.revoke(token);
+      now += 27_000;
+      await validator.validate(token);
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(validator.validate(token)).rejects.toThrow(/revoked/);
+    } finally {
+      close();
+    }
   });
 });

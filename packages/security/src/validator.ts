@@ -13,6 +13,11 @@ export const MAX_CACHE_MS = 30_000;
 export interface ValidatorOptions {
   /** How long a good verdict is kept; capped at 30 000 ms. Default 30 000 ms. */
   readonly cacheMs?: number;
+  /**
+   * A verdict used in its last this-many milliseconds is still used, and MCIAS is asked again in
+   * the background, so a token in steady use never waits for MCIAS. Default 5 000 ms.
+   */
+  readonly refreshAheadMs?: number;
   /** The clock, Unix milliseconds. Default Date.now. */
   readonly now?: () => number;
   /** Entries kept before expired ones are swept. Default 10 000. */
@@ -21,7 +26,10 @@ export interface ValidatorOptions {
 
 export class TokenValidator {
   private readonly cache = new Map<string, { identity: Identity; untilMs: number }>();
+  /** Questions to MCIAS under way, by key: concurrent calls with one token share one. */
+  private readonly asking = new Map<string, Promise<Identity>>();
   private readonly cacheMs: number;
+  private readonly refreshAheadMs: number;
   private readonly now: () => number;
   private readonly maxEntries: number;
 
@@ -30,6 +38,7 @@ export class TokenValidator {
     options: ValidatorOptions = {},
   ) {
     this.cacheMs = Math.min(options.cacheMs ?? MAX_CACHE_MS, MAX_CACHE_MS);
+    this.refreshAheadMs = Math.min(options.refreshAheadMs ?? 5_000, this.cacheMs);
     this.now = options.now ?? Date.now;
     this.maxEntries = options.maxEntries ?? 10_000;
   }
@@ -43,13 +52,37 @@ export class TokenValidator {
     const key = createHash('sha256').update(token).digest('hex');
     const now = this.now();
     const hit = this.cache.get(key);
-    if (hit && hit.untilMs > now) return hit.identity;
+    if (hit && hit.untilMs > now) {
+      if (hit.untilMs - now <= this.refreshAheadMs && hit.untilMs < hit.identity.expiresAtMs) {
+        // Refreshed in the background. A refusal drops the verdict for the next call; MCIAS
+        // being down leaves it to run out its 30 s.
+        this.ask(key, token).catch((err: unknown) => {
+          if (err instanceof TokenRejectedError) this.cache.delete(key);
+        });
+      }
+      return hit.identity;
+    }
     if (hit) this.cache.delete(key);
+    return this.ask(key, token);
+  }
 
-    const identity = await this.authority.validate(token);
-    if (identity.expiresAtMs <= now) throw new TokenRejectedError('expired');
-    this.remember(key, identity, now);
-    return identity;
+  private ask(key: string, token: string): Promise<Identity> {
+    const pending = this.asking.get(key);
+    if (pending) return pending;
+
+    const question = (async () => {
+      try {
+        const identity = await this.authority.validate(token);
+        const now = this.now();
+        if (identity.expiresAtMs <= now) throw new TokenRejectedError('expired');
+        this.remember(key, identity, now);
+        return identity;
+      } finally {
+        this.asking.delete(key);
+      }
+    })();
+    this.asking.set(key, question);
+    return question;
   }
 
   private remember(key: string, identity: Identity, now: number): void {
