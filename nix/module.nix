@@ -29,11 +29,18 @@ in
       default = { };
       example = lib.literalExpression ''
         { name = "rift"; address = "100.64.0.2"; listen = "100.64.0.2:7443";
-          master = "100.64.0.1:7000"; }
+          master = "100.64.0.1:7000";
+          tls = { ca_file = "/etc/mcp/ca.crt"; cert_file = "/etc/mcp/rift.crt";
+                  key_file = "/var/lib/mcp-secrets/rift.key"; };
+          mcias = { url = "https://mcias.example.net:8443";
+                    token_file = "/var/lib/mcp-secrets/agent-rift.token"; }; }
       '';
       description = ''
         The agent's TOML (packages/agent/README.md). Defaults added here: state_dir
-        /var/lib/mcp, srv_root /srv and runtime_socket /run/podman/podman.sock.
+        /var/lib/mcp, srv_root /srv and runtime_socket /run/podman/podman.sock. The [tls] and
+        [mcias] tables are required; their key_file and token_file must be files outside the
+        Nix store (which anyone may read), owned by the agent's user with mode 0600, for
+        example placed by agenix or sops-nix; the agent refuses to start otherwise.
       '';
     };
 
