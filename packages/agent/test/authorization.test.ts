@@ -1,12 +1,12 @@
 // Who may call a compute agent, over what, and with which input: every call over TLS 1.3 only,
 // authenticated through the MCIAS stand-in and authorized by AGENT_SERVICE_POLICY (the master;
 // operators for the `mcp --direct` subset), and every RPC's input checked. Real Podman.
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 
 import { RouteMode, StepStatus, type AgentServiceClient, type ServiceSpec } from '@mcp/proto';
 import { ClientError, Metadata, Status } from 'nice-grpc';
+import { tlsHandshake } from '@mcp/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../src/agent.js';
@@ -281,18 +281,7 @@ describe('agent input checks', () => {
 });
 
 /** A bare TLS handshake with the agent's gRPC port: what came of it. */
-async function handshake(maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
-  const socket = connect({
-    host: '127.0.0.1',
-    port: served.port,
-    maxVersion,
-    ALPNProtocols: ['h2'],
-    ca: readFileSync(h.security.ca.certPath),
-  });
-  const outcome = await new Promise<string>((resolve) => {
-    socket.once('secureConnect', () => resolve(`connected with ${socket.getProtocol()}`));
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-  });
-  socket.destroy();
-  return outcome;
+function handshake(maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
+  const caFile = h.security.ca.certPath;
+  return tlsHandshake({ address: `127.0.0.1:${served.port}`, caFile, maxVersion });
 }

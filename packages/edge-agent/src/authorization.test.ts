@@ -2,12 +2,12 @@
 // authorized by AGENT_SERVICE_POLICY (edge routes: mcp-master only), over TLS 1.3 only.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 
 import { ProxyClient } from '@mcp/mcproxy';
 import { AgentServiceDefinition, EdgeRoute, RouteMode } from '@mcp/proto';
 import { channelCredentials, secureClient } from '@mcp/security';
 import { Status } from 'nice-grpc';
+import { tlsHandshake } from '@mcp/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { edgeHarness, refusal, type EdgeHarness, type EdgeUnderTest } from '../test/edge.js';
@@ -160,18 +160,7 @@ describe('edge agent authorization', () => {
 });
 
 /** A bare TLS handshake with the edge's gRPC port: what came of it. */
-async function handshake(maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
-  const socket = connect({
-    host: h.address,
-    port: edge.agent.port,
-    maxVersion,
-    ALPNProtocols: ['h2'],
-    ca: readFileSync(h.ca.certPath),
-  });
-  const outcome = await new Promise<string>((resolve) => {
-    socket.once('secureConnect', () => resolve(`connected with ${socket.getProtocol()}`));
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-  });
-  socket.destroy();
-  return outcome;
+function handshake(maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
+  const address = `${h.address}:${edge.agent.port}`;
+  return tlsHandshake({ address, caFile: h.ca.certPath, maxVersion });
 }

@@ -1,10 +1,9 @@
 // The master's front door: TLS 1.3 only, an MCIAS token on every call, the authorization map,
 // MCIAS going away; and none of it ever printing a token.
-import { readFileSync } from 'node:fs';
-import { connect } from 'node:tls';
 
 import { MasterServiceDefinition } from '@mcp/proto';
 import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
+import { tlsHandshake } from '@mcp/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { FakeAgent } from './test-support/fake-agent.js';
@@ -48,25 +47,9 @@ function refusals(): Record<string, unknown>[] {
 }
 
 /** What a TLS client limited to `maxVersion` gets from `address`: `connected` or its error. */
-function handshake(address: string, maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
-  const [host, port] = address.split(':');
-  return testSecurity().then(
-    (security) =>
-      new Promise((resolve) => {
-        const socket = connect({
-          host,
-          port: Number(port),
-          maxVersion,
-          ALPNProtocols: ['h2'],
-          ca: readFileSync(security.tls.caFile),
-        });
-        socket.once('secureConnect', () => {
-          resolve(`connected ${socket.getProtocol() ?? ''}`);
-          socket.destroy();
-        });
-        socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-      }),
-  );
+async function handshake(address: string, maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
+  const security = await testSecurity();
+  return tlsHandshake({ address, caFile: security.tls.caFile, maxVersion });
 }
 
 describe('master security', () => {
@@ -146,7 +129,7 @@ describe('master security', () => {
 
     expect(old).not.toMatch(/^connected/);
     expect(old).toMatch(/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL/);
-    expect(current).toBe('connected TLSv1.3');
+    expect(current).toBe('connected with TLSv1.3');
   });
 
   it('master with MCIAS stopped keeps a verdict of the last 30 s and refuses a new token with UNAVAILABLE, deploying nothing', async () => {

@@ -42,6 +42,7 @@ export type { Mcns, McnsOptions } from './mcns/start.js';
 export type { McnsRecord } from './mcns/records.js';
 export { MCIAS_BIN, startMcias } from './mcias/start.js';
 export { DEFAULT_SERVICE_ACCOUNTS, startTestSecurity } from './security.js';
+export { tlsHandshake, type HandshakeOptions } from './tls-probe.js';
 export type { SecurityTables, TestSecurity, TestSecurityOptions, TlsFiles } from './security.js';
 export type { Mcias, MciasOptions } from './mcias/start.js';
 export type {

@@ -2,7 +2,6 @@
 // MCIAS stand-in and authorized by the maps; no token or key reaches a log.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 
 import {
   AgentServiceDefinition,
@@ -14,7 +13,7 @@ import {
 } from '@mcp/proto';
 import { parseServiceDefinition } from '@mcp/scheduler';
 import { channelCredentials, secureClient } from '@mcp/security';
-import { exampleService, startFleet, type Fleet } from '@mcp/testkit';
+import { exampleService, startFleet, tlsHandshake, type Fleet } from '@mcp/testkit';
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -54,22 +53,9 @@ async function codeOf(call: Promise<unknown>): Promise<Status | 'ok'> {
 }
 
 /** True when a TLS client that speaks at most TLS 1.2 completes a handshake with `address`. */
-function tls12Connects(address: string): Promise<boolean> {
-  const at = address.lastIndexOf(':');
-  return new Promise((resolve) => {
-    const socket = connect({
-      host: address.slice(0, at),
-      port: Number(address.slice(at + 1)),
-      maxVersion: 'TLSv1.2',
-      ALPNProtocols: ['h2'],
-      ca: readFileSync(fleet.ca.certPath),
-    });
-    socket.once('secureConnect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+async function tls12Connects(address: string): Promise<boolean> {
+  const outcome = await tlsHandshake({ address, caFile: fleet.ca.certPath, maxVersion: 'TLSv1.2' });
+  return outcome.startsWith('connected');
 }
 
 async function nothingDeployed(name: string): Promise<void> {
