@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,7 @@ const certDir = mkdtempSync(join(tmpdir(), 'agent-route-rpcs-'));
 afterAll(() => rmSync(certDir, { recursive: true, force: true }));
 writeFileSync(join(certDir, 'web.example.net.crt'), 'cert');
 writeFileSync(join(certDir, 'web.example.net.key'), 'key');
+symlinkSync('/etc/hostname', join(certDir, 'escape.crt'));
 
 function route(extra: Partial<RouteEntry> = {}): RouteEntry {
   return {
@@ -36,12 +37,38 @@ describe('checkRoute', () => {
     expect(r.tlsKeyPath).toBe(join(certDir, 'web.example.net.key'));
   });
 
-  it('checkRoute keeps the paths an L7 route names, and an L4 route as it is', () => {
-    const named = route({ tlsCertPath: '/c.crt', tlsKeyPath: '/c.key' });
+  it('checkRoute keeps the paths an L7 route names inside cert_dir, and an L4 route as it is', () => {
+    const real = realpathSync(certDir);
+    const named = route({
+      tlsCertPath: join(certDir, 'web.example.net.crt'),
+      tlsKeyPath: 'web.example.net.key',
+    });
     const l4 = route({ mode: RouteMode.ROUTE_MODE_L4, backend: '[::1]:8443' });
 
-    expect(checkRoute(named, certDir)).toEqual(named);
+    expect(checkRoute(named, certDir)).toEqual({
+      ...named,
+      tlsCertPath: join(real, 'web.example.net.crt'),
+      tlsKeyPath: join(real, 'web.example.net.key'),
+    });
     expect(checkRoute(l4, certDir)).toEqual(l4);
+  });
+
+  it.each([
+    { what: 'an absolute path elsewhere', cert: '/etc/passwd', why: /outside the node's cert_dir/ },
+    { what: 'a way out with ..', cert: '../../etc/passwd', why: /outside the node's cert_dir/ },
+    { what: 'a link inside pointing out', cert: 'escape.crt', why: /outside the node's cert_dir/ },
+    { what: 'a missing file', cert: 'gone.crt', why: /'gone.crt': no such file/ },
+  ])('checkRoute refuses a certificate path that is $what', ({ cert, why }) => {
+    const r = route({ tlsCertPath: cert, tlsKeyPath: 'web.example.net.key' });
+    let err: unknown;
+    try {
+      checkRoute(r, certDir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InvalidRouteError);
+    expect(String(err)).toMatch(/route\.tls_cert_path/);
+    expect(String(err)).toMatch(why);
   });
 
   it('checkRoute refuses an L7 route whose hostname has no certificate', () => {

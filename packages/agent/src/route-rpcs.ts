@@ -1,5 +1,7 @@
 // The route RPCs of a compute agent: the node's own mc-proxy table, for operator repairs.
+import { realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { resolve, sep } from 'node:path';
 
 import { findCertificate, type ProxyClient } from '@mcp/mcproxy';
 import { RouteMode, type RouteEntry } from '@mcp/proto';
@@ -59,7 +61,29 @@ export function checkRoute(route: RouteEntry | undefined, certDir: string): Rout
   }
   if (!route.tlsCertPath) throw new InvalidRouteError('route.tls_cert_path', 'required with a key');
   if (!route.tlsKeyPath) throw new InvalidRouteError('route.tls_key_path', 'required with a cert');
-  return { ...route, listenerPort, hostname };
+  const tlsCertPath = insideCertDir(route.tlsCertPath, 'route.tls_cert_path', certDir);
+  const tlsKeyPath = insideCertDir(route.tlsKeyPath, 'route.tls_key_path', certDir);
+  return { ...route, listenerPort, hostname, tlsCertPath, tlsKeyPath };
+}
+
+/**
+ * A certificate or key path given by the caller, resolved (`..` and symbolic links) and kept
+ * inside the node's `cert_dir`: the proxy reads it, so it must not name any other file.
+ */
+function insideCertDir(path: string, field: string, certDir: string): string {
+  let real: string;
+  let root: string;
+  try {
+    root = realpathSync(certDir);
+    real = realpathSync(resolve(root, path));
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
+    throw new InvalidRouteError(field, `'${path}': ${why}`);
+  }
+  if (!real.startsWith(`${root}${sep}`)) {
+    throw new InvalidRouteError(field, `'${path}' is outside the node's cert_dir '${certDir}'`);
+  }
+  return real;
 }
 
 function checkBackend(backend: string): void {

@@ -28,8 +28,14 @@ export default class RouteAdd extends McpCommand {
       default: 'l7',
     }),
     'backend-tls': Flags.boolean({ description: 'L7: re-encrypt to the backend.' }),
-    cert: Flags.string({ description: 'L7: certificate file on the node.', dependsOn: ['key'] }),
-    key: Flags.string({ description: 'L7: key file on the node.', dependsOn: ['cert'] }),
+    cert: Flags.string({
+      description: 'L7: certificate file on the node, inside its cert_dir (or relative to it).',
+      dependsOn: ['key'],
+    }),
+    key: Flags.string({
+      description: 'L7: key file on the node, inside its cert_dir (or relative to it).',
+      dependsOn: ['cert'],
+    }),
   };
 
   async run(): Promise<void> {
