@@ -87,11 +87,18 @@ export {
   table,
 } from './lib/print.js';
 export { formatPlacement, formatPlacementMode, formatResources } from './lib/print-placement.js';
-export { DEFAULT_RESTART_COMMAND, onNode, privileged, type NodeSsh } from './lib/node-config.js';
+export {
+  DEFAULT_RESTART_COMMAND,
+  onNode,
+  privileged,
+  type NodeCredentialFiles,
+  type NodeSsh,
+} from './lib/node-config.js';
 export {
   AgentVersionSkewError,
   ArtifactMissingError,
   NodeNotConfiguredError,
+  ProvisionCredentialsError,
   UpgradeFailedError,
   UpgradeRolledBackError,
 } from './lib/node-errors.js';

@@ -146,13 +146,23 @@ export function parseConfig(text: string, file: string, source: ConfigSource): M
   });
 
   const caFile = r.data.ca_file === undefined ? undefined : expand(r.data.ca_file, file);
+  r.data.nodes.forEach((n, i) => {
+    if (n.credentials && n.credentials.ca_file === undefined && caFile === undefined) {
+      const why = 'required: set it here or the top-level ca_file (the platform CA, PEM)';
+      throw new ConfigError(file, `nodes[${i}].credentials.ca_file`, why);
+    }
+  });
   const mcias = r.data.mcias;
   return {
     file,
     source,
     master: r.data.master,
     servicesDir: expand(r.data.services_dir ?? 'services', file),
-    nodes: r.data.nodes.map((n) => ({ name: n.name, address: n.address, ssh: nodeSsh(n, file) })),
+    nodes: r.data.nodes.map((n) => ({
+      name: n.name,
+      address: n.address,
+      ssh: nodeSsh(n, file, caFile),
+    })),
     caFile,
     tokenFile: expand(r.data.token_file ?? 'token', file),
     mcias: mcias && {

@@ -25,6 +25,7 @@ describe('node SSH settings', () => {
       knownHosts: join(homedir(), '.ssh/known_hosts'),
       root: '/',
       agent: {},
+      credentials: undefined,
     });
   });
 
@@ -62,5 +63,57 @@ describe('node SSH settings', () => {
     expect(() => parseConfig(node('ssh = "a@b"\narch = "riscv"'), FILE, 'flag')).toThrow(
       'nodes[0].arch',
     );
+  });
+
+  it('node SSH settings read [nodes.credentials], ca_file from the top level', () => {
+    const text =
+      'ca_file = "ca.crt"\n' +
+      node(
+        [
+          'ssh = "op@rift"',
+          '[nodes.credentials]',
+          'cert_file = "rift/agent.crt"',
+          'key_file = "/secure/rift.key"',
+          'token_file = "~/tokens/agent-rift"',
+        ].join('\n'),
+      );
+    const [rift] = parseConfig(text, FILE, 'flag').nodes;
+
+    expect(rift?.ssh?.credentials).toEqual({
+      caFile: '/home/op/.config/mcp/ca.crt',
+      certFile: '/home/op/.config/mcp/rift/agent.crt',
+      keyFile: '/secure/rift.key',
+      tokenFile: join(homedir(), 'tokens/agent-rift'),
+    });
+  });
+
+  it('node SSH settings take [nodes.credentials] ca_file over the top-level one', () => {
+    const text =
+      'ca_file = "ca.crt"\n' +
+      node(
+        'ssh = "op@rift"\n[nodes.credentials]\nca_file = "other-ca.crt"\n' +
+          'cert_file = "c"\nkey_file = "k"\ntoken_file = "t"',
+      );
+
+    expect(parseConfig(text, FILE, 'flag').nodes[0]?.ssh?.credentials?.caFile).toBe(
+      '/home/op/.config/mcp/other-ca.crt',
+    );
+  });
+
+  it('node SSH settings refuse credentials without a CA, a field, or with another', () => {
+    const table = (fields: string): string =>
+      node(`ssh = "op@rift"\n[nodes.credentials]\n${fields}`);
+    const all = 'cert_file = "c"\nkey_file = "k"\ntoken_file = "t"';
+
+    expect(() => parseConfig(table(all), FILE, 'flag')).toThrow(
+      `invalid config '${FILE}': nodes[0].credentials.ca_file: required: set it here or the ` +
+        'top-level ca_file',
+    );
+    expect(() =>
+      parseConfig(`ca_file = "ca"\n${table('cert_file = "c"\nkey_file = "k"')}`, FILE, 'flag'),
+    ).toThrow('nodes[0].credentials.token_file: required');
+    expect(() =>
+      parseConfig(`ca_file = "ca"\n${table(`${all}\nkey = "k"`)}`, FILE, 'flag'),
+    ).toThrow('nodes[0].credentials.key: unknown field');
   });
 });

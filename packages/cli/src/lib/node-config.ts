@@ -18,6 +18,14 @@ export const nodeSshFields = {
   known_hosts: z.string().min(1, 'must not be empty').optional(),
   root: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
   agent: z.record(z.string(), z.unknown()).optional(),
+  credentials: z
+    .strictObject({
+      ca_file: z.string().min(1, 'must not be empty').optional(),
+      cert_file: z.string().min(1, 'must not be empty'),
+      key_file: z.string().min(1, 'must not be empty'),
+      token_file: z.string().min(1, 'must not be empty'),
+    })
+    .optional(),
 };
 
 /** The default restart command, after the `sudo` prefix (the unit that provisioning installs). */
@@ -56,12 +64,36 @@ export interface NodeSsh {
   root: string;
   /** `[nodes.agent]`: extra settings of the agent's TOML written by `mcp node provision`. */
   agent: Record<string, unknown>;
+  /**
+   * `[nodes.credentials]`: local files `mcp node provision` copies to the node for the agent's
+   * `[tls]` and `[mcias]`; undefined when the table is absent.
+   */
+  credentials: NodeCredentialFiles | undefined;
+}
+
+/** `[nodes.credentials]`: paths on the operator's machine, expanded like the others. */
+export interface NodeCredentialFiles {
+  /** `ca_file`: the platform CA (PEM). Default: the top-level `ca_file`. */
+  caFile: string;
+  /** `cert_file`: the agent's certificate (PEM), for the names and IPs it is dialled by. */
+  certFile: string;
+  /** `key_file`: its private key (PEM); mode 0600 or stricter. */
+  keyFile: string;
+  /** `token_file`: the node's `agent-<node>` MCIAS token; mode 0600 or stricter. */
+  tokenFile: string;
 }
 
 type Raw = { [K in keyof typeof nodeSshFields]?: z.infer<(typeof nodeSshFields)[K]> };
 
-/** The NodeSsh of a `[[nodes]]` entry, or undefined when it has no `ssh`. */
-export function nodeSsh(raw: Raw, configFile: string): NodeSsh | undefined {
+/**
+ * The NodeSsh of a `[[nodes]]` entry, or undefined when it has no `ssh`. `caFile` is the
+ * top-level `ca_file` (expanded), the default of `[nodes.credentials] ca_file`.
+ */
+export function nodeSsh(
+  raw: Raw,
+  configFile: string,
+  caFile: string | undefined,
+): NodeSsh | undefined {
   const match = raw.ssh ? SSH.exec(raw.ssh) : null;
   if (!match) return undefined;
   const [, user = '', host = '', port] = match;
@@ -78,6 +110,24 @@ export function nodeSsh(raw: Raw, configFile: string): NodeSsh | undefined {
     knownHosts: expand(raw.known_hosts ?? '~/.ssh/known_hosts', configFile),
     root: raw.root ?? '/',
     agent: raw.agent ?? {},
+    credentials: credentialFiles(raw.credentials, configFile, caFile),
+  };
+}
+
+function credentialFiles(
+  raw: Raw['credentials'],
+  configFile: string,
+  caFile: string | undefined,
+): NodeCredentialFiles | undefined {
+  if (!raw) return undefined;
+  const ca = raw.ca_file === undefined ? caFile : expand(raw.ca_file, configFile);
+  // parseConfig refuses this first, naming the field.
+  if (ca === undefined) throw new Error('[nodes.credentials] ca_file: required');
+  return {
+    caFile: ca,
+    certFile: expand(raw.cert_file, configFile),
+    keyFile: expand(raw.key_file, configFile),
+    tokenFile: expand(raw.token_file, configFile),
   };
 }
 

@@ -33,6 +33,24 @@ export class NodeNotConfiguredError extends CliError {
   }
 }
 
+/**
+ * `mcp node provision` cannot give the agent its `[tls]` and `[mcias]`: neither
+ * `[nodes.credentials]` nor both tables in `[nodes.agent]`, or a local file there that cannot be
+ * used (missing, empty, a key or token others may read). Raised before anything is sent.
+ */
+export class ProvisionCredentialsError extends CliError {
+  readonly code = 'PROVISION_CREDENTIALS';
+
+  constructor(
+    readonly node: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`failed to provision node '${node}': ${reason}; nothing was sent to the node`, options);
+    this.name = 'ProvisionCredentialsError';
+  }
+}
+
 /** The new agent did not report its version in time; the previous binary was put back. */
 export class UpgradeRolledBackError extends CliError {
   readonly code = 'UPGRADE_ROLLED_BACK';

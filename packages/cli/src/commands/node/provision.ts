@@ -9,12 +9,15 @@ import {
   selectNodes,
   table,
 } from '../../index.js';
+import { agentSecurity } from '../../topics/node/provision-credentials.js';
 import { provisionNode } from '../../topics/node/provision.js';
 
 export default class NodeProvision extends McpCommand {
   static override summary = 'Prepare a Debian (or other systemd Linux) node over SSH.';
   static override description =
-    'Creates the mcp user, /srv/mcp, /var/lib/mcp and /etc/mcp, writes /etc/mcp/agent.toml and ' +
+    "Creates the mcp user, /srv/mcp, /var/lib/mcp and /etc/mcp, copies the agent's CA, " +
+    'certificate, key and MCIAS token from [nodes.credentials] to /etc/mcp (key and token 0600, ' +
+    'owner mcp), writes /etc/mcp/agent.toml with [tls] and [mcias] naming them and ' +
     'the unit mcp-agent.service (ExecStart /srv/mcp/mcp-agent), installs the artifact of the ' +
     "node's architecture and starts the agent. Every step looks first: a second run changes " +
     'nothing. NixOS nodes use the module in nix/ instead.';
@@ -39,6 +42,8 @@ export default class NodeProvision extends McpCommand {
     const config = await this.loadConfig(flags.config);
     const [node] = selectNodes(config, [args.name]).nodes;
     if (!node) return;
+    // The agent's credentials are read and checked before anything is sent.
+    const security = agentSecurity(node, config);
     const artifact = artifactFor(flags.artifacts, node.name, node.ssh);
     // The version checks dial the new agent: no CA or no token stops before SSH.
     const credentials = this.credentials(config);
@@ -49,6 +54,7 @@ export default class NodeProvision extends McpCommand {
       steps = await provisionNode(session, node, artifact, {
         timeoutMs: flags.timeout * 1000,
         credentials,
+        security,
       });
     } finally {
       session.close();

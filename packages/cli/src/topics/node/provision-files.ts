@@ -10,10 +10,14 @@ export const UNIT_FILE = '/etc/systemd/system/mcp-agent.service';
 
 /**
  * The agent's TOML: name, address and listen from the `[[nodes]]` entry, `state_dir`
- * `/var/lib/mcp`, and for the compute agent `srv_root` `/srv` and `runtime_socket`
- * `/run/podman/podman.sock`; `[nodes.agent]` adds to and overrides these.
+ * `/var/lib/mcp`, for the compute agent `srv_root` `/srv` and `runtime_socket`
+ * `/run/podman/podman.sock`, and `security` (the `tls` and `mcias` tables naming the files the
+ * credentials step copied); `[nodes.agent]` adds to and overrides these.
  */
-export function agentToml(node: NodeEntry & { ssh: NodeSsh }): string {
+export function agentToml(
+  node: NodeEntry & { ssh: NodeSsh },
+  security: Record<string, unknown> = {},
+): string {
   const host = node.address.slice(0, node.address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
   const base: Record<string, unknown> = {
     name: node.name,
@@ -26,7 +30,7 @@ export function agentToml(node: NodeEntry & { ssh: NodeSsh }): string {
     base.runtime_socket = '/run/podman/podman.sock';
   }
   const header = '# Written by mcp node provision; changes here are replaced by the next run.';
-  return `${header}\n${stringify({ ...base, ...node.ssh.agent })}\n`;
+  return `${header}\n${stringify({ ...base, ...security, ...node.ssh.agent })}\n`;
 }
 
 /** The unit: runs `/srv/mcp/mcp-agent` as `mcp`, restarted on failure. */

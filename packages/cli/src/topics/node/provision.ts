@@ -15,21 +15,25 @@ import {
   type NodeSession,
   type SshNode,
 } from '../../index.js';
+import { uploadCredentials, type AgentSecurity } from './provision-credentials.js';
 import { AGENT_CONFIG, agentToml, UNIT_FILE, unitFile } from './provision-files.js';
 
 /** One step's outcome. */
 export interface ProvisionStep {
-  step: 'user' | 'directories' | 'config' | 'unit' | 'binary' | 'service';
+  step: 'user' | 'directories' | 'credentials' | 'config' | 'unit' | 'binary' | 'service';
   changed: boolean;
   detail: string;
 }
 
-/** Runs every step on `node`; resolves to what each did. */
+/**
+ * Runs every step on `node`; resolves to what each did. `security` (from `agentSecurity`, read
+ * before the session was opened) gives the files to copy and the agent's `tls` and `mcias`.
+ */
 export async function provisionNode(
   session: NodeSession,
   node: SshNode,
   artifact: LocalArtifact,
-  options: { timeoutMs: number; credentials: Credentials },
+  options: { timeoutMs: number; credentials: Credentials; security: AgentSecurity },
 ): Promise<ProvisionStep[]> {
   const { ssh } = node;
   const as = (command: string): string => privileged(ssh.sudo, `sh -c ${quote(command)}`);
@@ -71,8 +75,20 @@ export async function provisionNode(
   const dirsDetail = madeDirs.length > 0 ? `made or fixed ${madeDirs.join(', ')}` : 'as wanted';
   steps.push({ step: 'directories', changed: madeDirs.length > 0, detail: dirsDetail });
 
+  // The agent's CA, pair and token: copied when their content, owner or mode differs.
+  const { files, tables } = options.security;
+  const written = await uploadCredentials(session, files, owner, as);
+  const credentialsDetail =
+    files.length === 0
+      ? 'skipped: tls and mcias come from [nodes.agent]'
+      : written.length > 0
+        ? `wrote ${written.join(', ')}`
+        : `as wanted: ${files.map((f) => f.remote).join(', ')}`;
+  steps.push({ step: 'credentials', changed: written.length > 0, detail: credentialsDetail });
+
   // The config and the unit: written when their content differs.
-  const configChanged = await writeFile(session, onNode(ssh, AGENT_CONFIG), agentToml(node), as);
+  const toml = agentToml(node, tables);
+  const configChanged = await writeFile(session, onNode(ssh, AGENT_CONFIG), toml, as);
   steps.push({ step: 'config', changed: configChanged, detail: onNode(ssh, AGENT_CONFIG) });
   const unitChanged = await writeFile(session, onNode(ssh, UNIT_FILE), unitFile(ssh), as);
   if (unitChanged) await session.run(privileged(ssh.sudo, 'systemctl daemon-reload'));
@@ -96,7 +112,7 @@ export async function provisionNode(
   // The service: (re)started when anything changed or it does not answer with the version.
   const answer = await askVersion(node, options.credentials);
   const running = 'version' in answer && answer.version === artifact.version;
-  const restart = configChanged || unitChanged || binaryChanged || !running;
+  const restart = written.length > 0 || configChanged || unitChanged || binaryChanged || !running;
   if (restart) {
     await session.run(ssh.restartCommand);
     const came = await waitForVersion(
