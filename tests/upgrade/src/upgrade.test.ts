@@ -273,7 +273,10 @@ describe('mcp agent upgrade', () => {
     const empty = join(base, 'empty_known_hosts');
     writeFileSync(empty, '');
     const file = join(base, 'unknown.toml');
-    writeFileSync(file, node.configEntry().replace(node.sshd.knownHosts, empty));
+    writeFileSync(
+      file,
+      cliConfigHead(trust) + node.configEntry().replace(node.sshd.knownHosts, empty),
+    );
     const pub = join(node.sshd.dir, 'ssh_host_ed25519_key.pub');
     const print = (await run('ssh-keygen', ['-l', '-f', pub])).split(' ')[1];
 
