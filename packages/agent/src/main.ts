@@ -1,5 +1,5 @@
 // mcp-agent: load the config, open the registry, check the runtime, serve, and stop cleanly.
-import { loadSecurity, REDACT_PATHS } from '@mcp/security';
+import { loadSecurity, REDACT_PATHS, scrubGrpcLogs } from '@mcp/security';
 import { pino } from 'pino';
 
 import { Agent } from './agent.js';
@@ -30,6 +30,9 @@ export async function startAgent(configFile: string): Promise<RunningAgent> {
     redact: [...REDACT_PATHS],
     base: { node: config.name },
   });
+  // grpc-js's own stderr lines can echo a header value: scrubbed and cut before any call.
+  scrubGrpcLogs();
+
   // Keys, certificates and the token file are read now: a bad one stops the agent at start.
   const security = loadSecurity(config.security);
   const db = openRegistry(config.stateDir);

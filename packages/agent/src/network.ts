@@ -1,7 +1,10 @@
 // The `network` of a component: a mode Podman knows, or the name of a network to create.
 import type { ServiceSpec } from '@mcp/proto';
 
-/** Modes that name no network to create (`host` and `none` are refused by the spec rules). */
+/**
+ * Modes that name no network to create (`host`, `container:` and `ns:` are refused by the spec
+ * rules, `none` without routes is allowed).
+ */
 const MODES = new Set(['', 'bridge', 'default', 'private', 'slirp4netns', 'pasta']);
 const MODE_PREFIXES = ['container:', 'ns:', 'bridge:', 'slirp4netns:', 'pasta:'];
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 
 import { acmeCertificates, ProxyClient } from '@mcp/mcproxy';
 import { startMembership, type Membership } from '@mcp/membership';
-import { loadSecurity, REDACT_PATHS } from '@mcp/security';
+import { loadSecurity, REDACT_PATHS, scrubGrpcLogs } from '@mcp/security';
 import { pino, type DestinationStream } from 'pino';
 
 import { systemResolve, type Resolve } from './backend.js';
@@ -47,6 +47,9 @@ export async function startEdgeAgent(
     base: { node: config.name },
   };
   const log = opts.logDestination ? pino(logOptions, opts.logDestination) : pino(logOptions);
+  // grpc-js's own stderr lines can echo a header value: scrubbed and cut before any call.
+  scrubGrpcLogs();
+
   // Keys, certificates and the token file are read now: a bad one stops the agent at start.
   const security = loadSecurity(config.security);
   const version = edgeAgentVersion();

@@ -2,7 +2,7 @@
 // CLI and the agents, watch the nodes' health, and stop cleanly.
 import { mkdirSync } from 'node:fs';
 
-import { loadSecurity, REDACT_PATHS } from '@mcp/security';
+import { loadSecurity, REDACT_PATHS, scrubGrpcLogs } from '@mcp/security';
 import { pino, type Logger } from 'pino';
 
 import { Agents } from './agents.js';
@@ -65,6 +65,9 @@ export async function runMaster(
   const intervalMs = config.heartbeatIntervalMs;
   const staleAfterMs = MISSED_INTERVALS * intervalMs;
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  // grpc-js's own stderr lines can echo a header value: scrubbed and cut before any call.
+  scrubGrpcLogs();
+
   // Keys, certificates and the master's token file are read here, before anything is served.
   const security = loadSecurity(config.security);
 

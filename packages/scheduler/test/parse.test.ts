@@ -210,6 +210,9 @@ describe('parseServiceDefinition', () => {
   it.each([
     ['host', '', /'host' is refused: it publishes on every interface/],
     ['none', '\n[[components.routes]]\nport = 1\n', /'none' leaves the component's routes/],
+    ['container:victim_web', '', /may not join another container's .* \(container:\)/],
+    ['ns:/proc/1/ns/net', '', /arbitrary network namespace \(ns:\)/],
+    ['Container:abc', '', /\(container:\)/],
   ])('refuses network = "%s" where it cannot work', (network, routes, reason) => {
     const err = failure(`${BASE}network = "${network}"\n${routes}`);
 

@@ -40,9 +40,8 @@ export function readSecurityConfig(doc: Record<string, unknown>, baseDir: string
   const certFile = path(tls, 'tls', 'cert_file', baseDir);
   const keyFile = path(tls, 'tls', 'key_file', baseDir);
   const url = text(mcias, 'mcias', 'url');
-  if (!/^https:\/\/[^/]+/.test(url)) {
-    throw new SecurityConfigError('mcias.url', `'${url}' must be an https:// URL`);
-  }
+  const why = mciasUrlProblem(url);
+  if (why) throw new SecurityConfigError('mcias.url', `'${url}' ${why}`);
   const mciasCa = mcias.ca_file === undefined ? caFile : path(mcias, 'mcias', 'ca_file', baseDir);
   const tokenFile = path(mcias, 'mcias', 'token_file', baseDir);
 
@@ -55,7 +54,7 @@ export function readSecurityConfig(doc: Record<string, unknown>, baseDir: string
 
   return {
     tls: { caFile, certFile, keyFile },
-    mcias: { url: url.replace(/\/+$/, ''), caFile: mciasCa, tokenFile },
+    mcias: { url: new URL(url).origin, caFile: mciasCa, tokenFile },
   };
 }
 
@@ -96,4 +95,20 @@ function check(field: string, work: () => unknown): void {
   } catch (err) {
     throw new SecurityConfigError(field, err instanceof Error ? err.message : String(err));
   }
+}
+
+/** Why `url` cannot be MCIAS's base URL, or undefined: https, a host, nothing else. */
+export function mciasUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an https:// URL';
+  }
+  if (parsed.protocol !== 'https:') return 'must be an https:// URL';
+  if (parsed.username || parsed.password) return 'must not carry a user name or password';
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash) {
+    return 'must be https://host[:port] only (the API paths are fixed)';
+  }
+  return undefined;
 }

@@ -41,3 +41,4 @@ export {
 } from './tls.js';
 export { TokenFile } from './token-file.js';
 export { MAX_CACHE_MS, TokenValidator, type ValidatorOptions } from './validator.js';
+export { GRPC_LOG_LIMIT, scrubGrpcLog, scrubGrpcLogs } from './grpc-log.js';

@@ -4,6 +4,7 @@ import type { Agent } from 'node:https';
 
 import { AccountType, type Identity } from '@mcp/proto';
 
+import { mciasUrlProblem } from './config.js';
 import { LoginRefusedError, McIasUnavailableError, TokenRejectedError } from './errors.js';
 import { readPublicFile } from './secret-file.js';
 import { MIN_TLS_VERSION } from './tls.js';
@@ -41,9 +42,8 @@ export class McIasClient implements TokenAuthority {
   private agent: Agent | undefined;
 
   constructor(private readonly options: McIasOptions) {
-    if (!/^https:\/\//.test(options.url)) {
-      throw new McIasUnavailableError(options.url, 'the URL must start with https://');
-    }
+    const why = mciasUrlProblem(options.url);
+    if (why) throw new McIasUnavailableError(options.url, `the URL ${why}`);
     this.ca = readPublicFile(options.caFile, 'MCIAS CA certificate');
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }

@@ -45,7 +45,9 @@ function implementation(): AgentServiceImplementation<AuthContext> {
   };
   return {
     deploy: seen('deploy'),
-    stop: unimplemented,
+    stop: (req) => {
+      throw new ServerError(Status.INVALID_ARGUMENT, `service: '${req.service}' is not a name`);
+    },
     start: unimplemented,
     restart: unimplemented,
     undeploy: seen('undeploy'),
@@ -200,6 +202,23 @@ describe('authorize', () => {
       expect(handled).toHaveLength(2);
     } finally {
       await security.mcias.start();
+    }
+  });
+});
+
+describe('authorize, on the way out', () => {
+  it('cuts an error that echoes a huge bad value, so the call still ends', async () => {
+    const { client: c, channel } = client(await security.mcias.login('alice'));
+    try {
+      const err = await c
+        .stop({ service: 'x'.repeat(300_000) }, { signal: AbortSignal.timeout(10_000) })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: Status.INVALID_ARGUMENT });
+      const details = String((err as { details: string }).details);
+      expect(details.length).toBeLessThan(1_100);
+      expect(details).toMatch(/^service: 'x+\.\.\. \(\d+ characters\)$/);
+    } finally {
+      channel.close();
     }
   });
 });

@@ -54,8 +54,23 @@ export function authorize(options: AuthorizeOptions): ServerMiddleware<AuthConte
       );
     }
 
-    return yield* call.next(call.request, { ...context, identity });
+    try {
+      return yield* call.next(call.request, { ...context, identity });
+    } catch (err) {
+      throw bounded(err);
+    }
   };
+}
+
+/** The longest error detail a server sends: an echoed bad value is cut, not sent whole. */
+export const MAX_DETAILS = 1_024;
+
+// grpc-js carries details in a trailer; one of a few hundred kilobytes (a huge bad name echoed
+// back) never reaches the client, which then waits for the call forever.
+function bounded(err: unknown): unknown {
+  if (!(err instanceof ServerError) || err.details.length <= MAX_DETAILS) return err;
+  const cut = `${err.details.slice(0, MAX_DETAILS)}... (${err.details.length} characters)`;
+  return new ServerError(err.code, cut);
 }
 
 async function authenticate(

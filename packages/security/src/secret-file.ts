@@ -1,5 +1,6 @@
 // Reading private keys and token files: only when nobody but the owner may read or write them.
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 import { SecretFileError, SecretFileModeError } from './errors.js';
 
@@ -15,6 +16,24 @@ export function checkSecretFileMode(path: string, what: string): void {
     throw new SecretFileError(what, path, errnoText(err), { cause: err });
   }
   if ((mode & 0o077) !== 0) throw new SecretFileModeError(what, path, mode);
+  checkDirectory(path, what);
+}
+
+// A directory others may write lets them swap the file for their own (a rename needs no access
+// to the file); the sticky bit (/tmp) stops that for files they do not own.
+function checkDirectory(path: string, what: string): void {
+  const dir = dirname(resolve(path));
+  const mode = statSync(dir).mode;
+  const sticky = (mode & 0o1000) !== 0;
+  if ((mode & 0o022) !== 0 && !sticky) {
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    throw new SecretFileError(
+      what,
+      path,
+      `its directory '${dir}' is writable by others (mode ${octal}), who could replace it; ` +
+        `chmod go-w ${dir}`,
+    );
+  }
 }
 
 /** The contents of a key file, after the mode check. */

@@ -106,6 +106,19 @@ function checkNetwork(c: ComponentSpec, path: string): RuleViolation[] {
   if (c.network === 'none' && c.routes.length > 0) {
     return [{ path, reason: "'none' leaves the component's routes unreachable" }];
   }
+  // Joining another container's namespace, or any namespace by path (ns:/proc/1/ns/net is the
+  // host's), reaches past the service: its loopback, its ports, the node's own network.
+  const joined = ['container:', 'ns:'].find((p) => c.network.toLowerCase().startsWith(p));
+  if (joined) {
+    return [
+      {
+        path,
+        reason:
+          `'${c.network}' is refused: a component may not join another container's or an ` +
+          `arbitrary network namespace (${joined}); leave network unset or name a network`,
+      },
+    ];
+  }
   return [];
 }
 
