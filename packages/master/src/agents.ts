@@ -6,6 +6,8 @@ import { secureClient, type TokenSource } from '@mcp/security';
 import { ClientError, Status, type Channel, type ChannelCredentials } from 'nice-grpc';
 
 import {
+  AgentAddressMismatchError,
+  AgentAddressUnverifiedError,
   AgentCallError,
   agentCallError,
   AgentVersionSkewError,
@@ -51,6 +53,26 @@ export class Agents {
     const { client, channel } = secureClient(AgentServiceDefinition, address, credentials, token);
     this.open.set(name, { address, channel, client });
     return client;
+  }
+
+  /**
+   * Checks that the agent at `address` is `node`'s: its HealthCheck names that node. The master
+   * calls agents with its own token, so a node's registered address must lead to that node.
+   */
+  async verify(node: string, address: string, timeoutMs: number): Promise<void> {
+    const { credentials, token } = this.dialing;
+    const { client, channel } = secureClient(AgentServiceDefinition, address, credentials, token);
+    try {
+      const health = await client.healthCheck({}, { signal: AbortSignal.timeout(timeoutMs) });
+      if (health.node !== node) throw new AgentAddressMismatchError(node, address, health.node);
+    } catch (err) {
+      if (err instanceof AgentAddressMismatchError) throw err;
+      const reason =
+        err instanceof ClientError ? `${Status[err.code]}: ${err.details}` : String(err);
+      throw new AgentAddressUnverifiedError(node, address, reason, { cause: err });
+    } finally {
+      channel.close();
+    }
   }
 
   /** A node's agent address as it registered; empty for a node the master does not know. */

@@ -98,6 +98,43 @@ export class NodeCapError extends Error {
   }
 }
 
+/**
+ * A node registered an agent address where another node's agent answers: an agent account
+ * may not point the master, with its `mcp-master` token, at a node it does not speak for.
+ */
+export class AgentAddressMismatchError extends Error {
+  readonly code = 'AGENT_ADDRESS_MISMATCH';
+  constructor(
+    readonly node: string,
+    readonly address: string,
+    readonly answered: string,
+  ) {
+    super(
+      `failed to register node '${node}': the agent at ${address} says it is node ` +
+        `'${answered}'; a node may register only its own agent's address`,
+    );
+    this.name = 'AgentAddressMismatchError';
+  }
+}
+
+/** A node's agent address did not answer HealthCheck when the node registered. */
+export class AgentAddressUnverifiedError extends Error {
+  readonly code = 'AGENT_ADDRESS_UNVERIFIED';
+  constructor(
+    readonly node: string,
+    readonly address: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `failed to register node '${node}': its agent at ${address} did not answer HealthCheck ` +
+        `(${reason}); the master checks an agent address before it uses it`,
+      options,
+    );
+    this.name = 'AgentAddressUnverifiedError';
+  }
+}
+
 /** A redeploy in place was asked of a node that is unhealthy. */
 export class NodeUnhealthyError extends Error {
   readonly code = 'NODE_UNHEALTHY';
@@ -288,6 +325,8 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   PUBLIC_HOSTNAME_TAKEN: Status.FAILED_PRECONDITION,
   NO_MCNS: Status.FAILED_PRECONDITION,
   AGENT_VERSION_SKEW: Status.FAILED_PRECONDITION,
+  AGENT_ADDRESS_MISMATCH: Status.PERMISSION_DENIED,
+  AGENT_ADDRESS_UNVERIFIED: Status.UNAVAILABLE,
 };
 
 /** Maps a master error to a gRPC status for the CLI or the agent. */

@@ -88,19 +88,48 @@ describe('FleetService Register', () => {
     const m = await master({ log });
     const a = await agent('rift');
     await a.register(m.address);
+    // rift's agent, restarted on another port.
+    const again = await agent('rift');
 
-    await a.register(m.address, { ...a.info(), agentAddress: '127.0.0.9:7443' });
+    await a.register(m.address, { ...a.info(), agentAddress: again.address });
 
-    expect(m.running.registry.get('rift')?.info.agentAddress).toBe('127.0.0.9:7443');
+    expect(m.running.registry.get('rift')?.info.agentAddress).toBe(again.address);
     expect(m.running.registry.names()).toEqual(['rift']);
     const moved = lines.find((l) => l.msg === 'node moved');
     expect(moved).toMatchObject({
       level: 30,
       node: 'rift',
       identity: 'agent-rift',
-      agentAddress: '127.0.0.9:7443',
+      agentAddress: again.address,
       previousAgentAddress: a.address,
     });
+  });
+
+  it("Register refuses an agent address where another node's agent answers, or none does", async () => {
+    const { log, lines } = captureLog();
+    const m = await master({ log });
+    const rift = await agent('rift');
+    const orion = await agent('orion');
+    await rift.register(m.address);
+    await orion.register(m.address);
+
+    const pointed = await refusal(
+      rift.register(m.address, { ...rift.info(), agentAddress: orion.address }),
+    );
+    expect(pointed.code).toBe(Status.PERMISSION_DENIED);
+    expect(pointed.details).toBe(
+      `failed to register node 'rift': the agent at ${orion.address} says it is node 'orion'; ` +
+        "a node may register only its own agent's address",
+    );
+
+    const nowhere = await refusal(
+      rift.register(m.address, { ...rift.info(), agentAddress: '127.0.0.9:7443' }),
+    );
+    expect(nowhere.code).toBe(Status.UNAVAILABLE);
+    expect(nowhere.details).toMatch(/its agent at 127\.0\.0\.9:7443 did not answer HealthCheck/);
+
+    expect(m.running.registry.get('rift')?.info.agentAddress).toBe(rift.address);
+    expect(lines.some((l) => l.msg === 'node moved')).toBe(false);
   });
 
   it('Register refuses agent-rift registering or heartbeating as orion', async () => {

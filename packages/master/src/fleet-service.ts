@@ -27,6 +27,11 @@ export interface FleetServiceOptions {
    * the hot path: keep it cheap, e.g. a map lookup; slow work goes to the background).
    */
   onNode?: (node: string, registered: boolean) => void;
+  /**
+   * Confirms that the agent at an address is the node's (`Agents.verify`), asked when a node
+   * registers from an address the master has not checked for it. Default: none (tests).
+   */
+  verifyAgent?: (node: string, address: string) => Promise<void>;
 }
 
 const REGISTER = { method: 'Register', verb: 'register' } as const;
@@ -37,7 +42,7 @@ export function fleetService(
   registry: NodeRegistry,
   options: FleetServiceOptions,
 ): FleetServiceImplementation<AuthContext> {
-  const { intervalMs, log, onNode, clock, auth } = options;
+  const { intervalMs, log, onNode, clock, auth, verifyAgent } = options;
   const allowed = new Set(auth.agents);
   const bucket = (what: string, burst: number, refillEveryMs: number) => ({
     bucket: new RateLimiter({ burst, refillEveryMs }),
@@ -79,12 +84,16 @@ export function fleetService(
   }
 
   return {
-    register(req, context) {
+    async register(req, context) {
       try {
         const info = validateNodeInfo(req.node);
         admit(REGISTER, info.name, context.identity);
-        if (!registry.get(info.name) && registry.size >= auth.maxNodes) {
+        const known = registry.get(info.name);
+        if (!known && registry.size >= auth.maxNodes) {
           throw new NodeCapError(info.name, auth.maxNodes);
+        }
+        if (known?.info.agentAddress !== info.agentAddress) {
+          await verifyAgent?.(info.name, info.agentAddress);
         }
 
         const { previous } = registry.register(info, req.usage);
@@ -100,9 +109,9 @@ export function fleetService(
           log.info({ ...fields, previousAgentAddress: previous.agentAddress }, 'node moved');
         } else log.info(fields, 'node registered again');
         onNode?.(info.name, true);
-        return Promise.resolve({ heartbeatIntervalMs: intervalMs });
+        return { heartbeatIntervalMs: intervalMs };
       } catch (err) {
-        return Promise.reject(refuse(REGISTER, err, context.identity));
+        throw refuse(REGISTER, err, context.identity);
       }
     },
 
