@@ -1,6 +1,7 @@
 // Issue 6: every channel of a real fleet is TLS 1.3 and every call is authenticated through the
 // MCIAS stand-in and authorized by the maps; no token or key reaches a log.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import { join } from 'node:path';
 
 import {
@@ -14,7 +15,7 @@ import {
 import { parseServiceDefinition } from '@mcp/scheduler';
 import { channelCredentials, secureClient } from '@mcp/security';
 import { exampleService, startFleet, tlsHandshake, type Fleet } from '@mcp/testkit';
-import { createChannel, createClient, Metadata, Status } from 'nice-grpc';
+import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { agentClient, masterClient, podmanContainers } from './helpers.js';
@@ -86,18 +87,13 @@ describe('a secured fleet', () => {
 
   it('keeps a token out of the log when its header is mangled (a tab for the space)', async () => {
     const mangled = await token('alice');
-    // A plain client: the bearer middleware would set the header right.
-    const channel = createChannel(fleet.master.listen, channelCredentials(fleet.ca.certPath));
-    const client = createClient(FleetServiceDefinition, channel);
-    try {
-      const metadata = Metadata({ authorization: `Bearer\t${mangled}` });
-      const err = await client
-        .heartbeat({ node: 'rift', usage: undefined }, { metadata })
-        .catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: Status.UNAUTHENTICATED });
-    } finally {
-      channel.close();
-    }
+    // Raw HTTP/2: gRPC clients refuse to send such a value; an attacker's client need not.
+    const status = await rawGrpcCall(
+      fleet.master.listen,
+      '/mcp.v1.FleetService/Heartbeat',
+      `Bearer\t${mangled}`,
+    );
+    expect(status).toBe(String(Status.UNAUTHENTICATED));
     // The last test greps every log for it.
   });
 
@@ -211,6 +207,39 @@ describe('a secured fleet', () => {
     expect(entry?.info?.agentAddress).toBe(orion?.listen);
   });
 
+  it("answers agent-rift pointing rift at orion's agent PermissionDenied", async () => {
+    const rift = fleet.agents.rift;
+    const orion = fleet.agents.orion;
+    if (!rift || !orion) throw new Error('fleet without rift or orion');
+    const riftToken = await token('agent-rift');
+    const { client, channel } = secureClient(
+      FleetServiceDefinition,
+      fleet.master.listen,
+      channelCredentials(fleet.ca.certPath),
+      () => riftToken,
+    );
+    const request = RegisterRequest.fromPartial({
+      node: NodeInfo.fromPartial({
+        name: 'rift',
+        roles: [NodeRole.NODE_ROLE_COMPUTE],
+        address: rift.address,
+        agentAddress: orion.listen,
+        arch: 'amd64',
+        os: 'debian',
+        version: 'forged',
+      }),
+    });
+    try {
+      const err = await client.register(request).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: Status.PERMISSION_DENIED });
+      expect(String((err as { details: string }).details)).toMatch(/says it is node 'orion'/);
+    } finally {
+      channel.close();
+    }
+    const { nodes } = await masterClient(fleet).listNodes({});
+    expect(nodes.find((n) => n.info?.name === 'rift')?.info?.agentAddress).toBe(rift.listen);
+  });
+
   it('lets an operator use the --direct subset on an agent but not Undeploy', async () => {
     const rift = fleet.agents.rift;
     if (!rift) throw new Error('fleet without rift');
@@ -289,4 +318,29 @@ function walk(dir: string): string[] {
     else if (st.isFile()) out.push(path);
   }
   return out;
+}
+
+/** One unary gRPC call with an empty message and `authorization` as given; its grpc-status. */
+function rawGrpcCall(address: string, path: string, authorization: string): Promise<string> {
+  const session = http2.connect(`https://${address}`, {
+    ca: readFileSync(fleet.ca.certPath),
+    minVersion: 'TLSv1.3',
+  });
+  return new Promise<string>((resolve, reject) => {
+    session.once('error', reject);
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      authorization,
+    });
+    let status = '';
+    stream.on('response', (headers) => (status ||= String(headers['grpc-status'] ?? '')));
+    stream.on('trailers', (trailers) => (status ||= String(trailers['grpc-status'] ?? '')));
+    stream.on('data', () => undefined);
+    stream.once('error', reject);
+    stream.once('close', () => resolve(status));
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+  }).finally(() => session.close());
 }
