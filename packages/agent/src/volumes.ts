@@ -97,7 +97,15 @@ function planVolume(
   return { service, volume, field, target, serviceDir, container, options };
 }
 
-/** Creates the host directory of a checked volume and checks it again; the bind string. */
+/**
+ * Creates the host directory of a checked volume and checks it again; the bind string.
+ *
+ * TODO: the runtime resolves the bind's source path again when it starts the container, so a
+ * process that can write inside /srv/<service> (a container of the service with that volume)
+ * can swap a directory on the path for a symbolic link between this check and the mount and get
+ * a host directory mounted. Closing it needs the mount made from a file descriptor opened here
+ * (O_PATH|O_NOFOLLOW), which the Docker API does not take.
+ */
 function createVolume(p: PlannedVolume): string {
   mkdirSync(p.target, { recursive: true });
   const real = realpathSync(p.target);
