@@ -1,6 +1,6 @@
 // The one adapter in front of MCIAS: log in, and ask whether a token is good. Every endpoint
 // path and field name of MCIAS lives in this file, so a change of its API is a change here.
-import type { Agent } from 'node:https';
+import type { Agent, request as httpsRequest } from 'node:https';
 
 import { AccountType, type Identity } from '@mcp/proto';
 
@@ -30,6 +30,8 @@ export interface TokenAuthority {
   /** The token's identity; TokenRejectedError when MCIAS refuses it, McIasUnavailableError otherwise. */
   validate(token: string): Promise<Identity>;
 }
+
+type HttpsRequest = typeof httpsRequest;
 
 interface Reply {
   readonly status: number;
@@ -112,16 +114,39 @@ export class McIasClient implements TokenAuthority {
     // its memory budget, and a node that is never called never needs it.
     const https = await import('node:https');
     // Connections are kept and reused: a master validating thousands of agents' tokens would
-    // otherwise pay a TLS handshake per validation. Idle kept sockets do not hold the process.
+    // otherwise pay a TLS handshake per validation. An idle one is closed after 4 s, before
+    // a server's own idle timeout (Node's is 5 s) can close it under a request; idle kept
+    // sockets do not hold the process.
     this.agent ??= new https.Agent({
       keepAlive: true,
       maxSockets: 8,
+      timeout: 4_000,
       ca: this.ca,
       minVersion: MIN_TLS_VERSION,
     });
-    const agent = this.agent;
+
+    try {
+      return await this.send(https.request, url, body, this.agent);
+    } catch (err) {
+      // A kept connection the server (or a cut link) had closed: once more on a new one.
+      if (!(err instanceof StaleConnectionError)) throw this.unreachable(err as Error);
+      // The first failure is not the reason to report; the second, if any, is.
+      try {
+        return await this.send(https.request, url, body, false);
+      } catch (again) {
+        throw this.unreachable(again as Error);
+      }
+    }
+  }
+
+  private send(
+    request: HttpsRequest,
+    url: URL,
+    body: string,
+    agent: Agent | false,
+  ): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const req = https.request(
+      const req = request(
         url,
         {
           method: 'POST',
@@ -137,7 +162,7 @@ export class McIasClient implements TokenAuthority {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (err) => reject(this.unreachable(err)));
+          res.on('error', reject);
           res.on('end', () => {
             const raw = Buffer.concat(chunks).toString('utf8');
             let parsed: unknown = {};
@@ -152,7 +177,7 @@ export class McIasClient implements TokenAuthority {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (err) => reject(this.unreachable(err)));
+      req.on('error', (err) => reject(req.reusedSocket ? new StaleConnectionError(err) : err));
       req.end(body);
     });
   }
@@ -167,4 +192,12 @@ export class McIasClient implements TokenAuthority {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A request on a reused connection failed before an answer: worth one try on a new one. */
+class StaleConnectionError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'StaleConnectionError';
+  }
 }
