@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 
 import { LoginInputError } from '../lib/auth-errors.js';
-import { jsonFlag, McpCommand } from '../lib/command.js';
+import { McpCommand } from '../lib/command.js';
+import { requireMcias } from '../lib/config.js';
 import { logIn } from '../lib/login.js';
 import { formatJson } from '../lib/print.js';
 import { askLine, askSecret, readStdinLine } from '../lib/prompt.js';
@@ -23,12 +24,16 @@ export default class Login extends McpCommand {
     'password-stdin': Flags.boolean({
       description: 'Read the password as the first line of stdin (for scripts).',
     }),
-    json: jsonFlag,
+    json: Flags.boolean({
+      description: 'Print who logged in, until when, and where the token went, as JSON.',
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Login);
     const config = await this.loadConfig(flags.config);
+    // Where to log in is checked before anything is asked.
+    requireMcias(config);
     const terminal = process.stdin.isTTY === true;
 
     // The user name: given, or asked at the terminal (stdin cannot carry both).

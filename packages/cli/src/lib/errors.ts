@@ -57,7 +57,8 @@ export class ConfigNotFoundError extends CliError {
   ) {
     super(
       `failed to read config '${file}': no such file (${SOURCE_TEXT[source]})\n` +
-        `Create it with at least:  master = "<host>:<port>"`,
+        'Create it with at least:  master = "<host>:<port>", ca_file = "<the platform CA>" ' +
+        'and [mcias] url = "https://<host>:<port>", then run `mcp login`',
       options,
     );
     this.name = 'ConfigNotFoundError';

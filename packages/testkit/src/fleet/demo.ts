@@ -67,6 +67,15 @@ export async function runDemo(): Promise<void> {
   console.log(`  alias mcp='${mcp}'`);
   console.log('  mcp ps; mcp status hello; mcp logs hello; mcp restart hello; mcp undeploy hello');
   console.log('  mcp node list; mcp route list; mcp edge list; mcp edge list --json');
+  const mcias = fleet.security.mcias;
+  console.log(
+    `\nThe CLI is logged in as alice (admin) for 12 hours, through the MCIAS stand-in at ` +
+      `${mcias.url}. To log in again (after mcp logout), or as bob (user) or gail (guest, ` +
+      'refused by every command):',
+  );
+  for (const user of ['alice', 'bob', 'gail']) {
+    console.log(`  mcp login -u ${user}      # password: ${mcias.password(user)}`);
+  }
   console.log('\nThe fleet stays up until you press Ctrl-C.');
 
   // The fleet's processes do not hold the event loop; this timer keeps the demo up until stop().

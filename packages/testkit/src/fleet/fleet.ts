@@ -233,7 +233,8 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       edges[name] = edge;
     }
 
-    const operator = await security.tokenFile('alice');
+    // Twelve hours, so a demo left running does not log its operator out after MCIAS's hour.
+    const operator = await security.tokenFile('alice', { ttlMs: 12 * 3_600_000 });
     await waitForRegistration(master.listen, ca.certPath, operator.token, [
       ...Object.keys(agents),
       ...Object.keys(edges),
