@@ -1,12 +1,10 @@
 // A real local fleet: a registry holding the test image, one Podman per compute node, the
 // agents, a master and a CLI configuration, all under one directory and all torn down by stop().
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { MasterServiceDefinition } from '@mcp/proto';
-import { ChannelCredentials, createChannel, createClient, Metadata } from 'nice-grpc';
 import { stringify } from 'smol-toml';
 
 import { createTestCa, type TestCa } from '../ca.js';
@@ -14,17 +12,15 @@ import { startMcns, type Mcns } from '../mcns/start.js';
 import { startPebble, type Pebble } from '../pebble.js';
 import { registerCleanup } from '../cleanup.js';
 import { buildTestImage } from '../image.js';
-import { allocateLoopbackAddress, freePort } from '../net.js';
+import { allocateLoopbackAddress } from '../net.js';
 import { startPodman } from '../podman.js';
-import type { SpawnedProcess } from '../process.js';
 import { startRegistry, type Registry } from '../registry.js';
-import { waitFor } from '../wait.js';
 import { createTestNetwork, type TestNetwork } from '../netns.js';
 import { startTestSecurity, type TestSecurity } from '../security.js';
 import { startFleetAgent, type FleetAgent, type FleetNodeOptions } from './agent-node.js';
+import { startFleetMaster, waitForRegistration, type FleetMaster } from './master-node.js';
 import { startFleetEdge, type FleetEdge } from './edge-node.js';
 import { PROGRAMS } from './paths.js';
-import { program } from './program.js';
 
 export interface FleetOptions {
   /** Compute nodes, each with its own agent and Podman. Default `['rift', 'orion']`. */
@@ -57,17 +53,6 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-export interface FleetMaster {
-  readonly listen: string;
-  readonly configFile: string;
-  readonly stateDir: string;
-  readonly process: SpawnedProcess | undefined;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Kills the master process (SIGKILL). */
-  kill(): Promise<void>;
 }
 
 export interface Fleet {
@@ -294,31 +279,6 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
   }
 }
 
-/** Waits until the master lists every node: each agent has registered. */
-async function waitForRegistration(
-  address: string,
-  caFile: string,
-  token: string,
-  names: string[],
-): Promise<void> {
-  const credentials = ChannelCredentials.createSsl(readFileSync(caFile));
-  const channel = createChannel(address, credentials);
-  const client = createClient(MasterServiceDefinition, channel);
-  const metadata = Metadata({ authorization: `Bearer ${token}` });
-  try {
-    await waitFor(
-      async () => {
-        const { nodes } = await client.listNodes({}, { metadata }).catch(() => ({ nodes: [] }));
-        const known = new Set(nodes.map((n) => n.info?.name));
-        return names.every((n) => known.has(n));
-      },
-      { what: `nodes ${names.join(', ')} registered with the master`, timeoutMs: 20_000 },
-    );
-  } finally {
-    channel.close();
-  }
-}
-
 /** Builds the test image with a short-lived Podman and pushes tags v1 and v2. */
 async function pushTestImage(dir: string, registry: Registry): Promise<Fleet['images']> {
   const builder = await startPodman({
@@ -331,63 +291,6 @@ async function pushTestImage(dir: string, registry: Registry): Promise<Fleet['im
   } finally {
     await builder.stop();
   }
-}
-
-interface MasterOptions {
-  /** Address to listen on; default a new loopback address. */
-  host: string | undefined;
-  /** Gives the master its pair and `mcp-master` token. */
-  security: TestSecurity;
-  /** The agent identities the master lets register (`[auth] agents`). */
-  agents: readonly string[];
-  heartbeatIntervalMs: number;
-  probeTimeoutMs: number;
-  allowedDomains: readonly string[];
-  /** The master's `[mcns]` table. Default none: no DNS. */
-  mcns?: { url: string; token_file: string; zone: string };
-}
-
-async function startFleetMaster(dir: string, opts: MasterOptions): Promise<FleetMaster> {
-  const host = opts.host ?? allocateLoopbackAddress();
-  const port = await freePort(host);
-  const stateDir = join(dir, 'master', 'state');
-  const configFile = join(dir, 'master', 'master.toml');
-  mkdirSync(join(dir, 'master'), { recursive: true });
-  const tables = await opts.security.configTables({ names: [host], account: 'mcp-master' });
-  writeFileSync(
-    configFile,
-    stringify({
-      listen: `${host}:${port}`,
-      ...tables,
-      auth: { agents: [...opts.agents] },
-      state_dir: stateDir,
-      log_level: 'debug',
-      heartbeat_interval_ms: opts.heartbeatIntervalMs,
-      probe_timeout_ms: opts.probeTimeoutMs,
-      allowed_domains: [...opts.allowedDomains],
-      ...(opts.mcns ? { mcns: opts.mcns } : {}),
-    }),
-  );
-
-  const run = program({
-    command: [process.execPath, PROGRAMS.master, '--config', configFile],
-    logFile: join(dir, 'logs', 'master.log'),
-    host,
-    port,
-  });
-  const master: FleetMaster = {
-    listen: `${host}:${port}`,
-    configFile,
-    stateDir,
-    get process() {
-      return run.process;
-    },
-    start: () => run.start(),
-    stop: () => run.stop(),
-    kill: () => run.kill(),
-  };
-  await master.start();
-  return master;
 }
 
 function spawnCli(config: string, args: readonly string[]): ChildProcessWithoutNullStreams {
