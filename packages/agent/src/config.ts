@@ -121,7 +121,10 @@ export interface AgentConfig {
    * RPCs answer FailedPrecondition.
    */
   proxySocket?: string;
-  /** Where L7 routes find their certificate pairs (`findCertificate`). Default `<state_dir>/certs`. */
+  /**
+   * Where L7 routes find their certificate pairs (`findCertificate`). Default
+   * `<state_dir>/certs`.
+   */
   certDir: string;
   /** Internal zone: a route without a hostname is `<service>.svc.mcp.<zone>`. Default `local`. */
   zone: string;

@@ -27,7 +27,10 @@ export interface LoginResult {
 
 /** What servers need of MCIAS: a verdict on a token. */
 export interface TokenAuthority {
-  /** The token's identity; TokenRejectedError when MCIAS refuses it, McIasUnavailableError otherwise. */
+  /**
+   * The token's identity; TokenRejectedError when MCIAS refuses it, McIasUnavailableError when
+   * it cannot be asked.
+   */
   validate(token: string): Promise<Identity>;
 }
 

@@ -33,7 +33,10 @@ export const MASTER_SERVICE_POLICY: MapOf<typeof MasterServiceDefinition> = {
   listDnsRecords: OPERATOR,
 };
 
-/** FleetService: agents joining and reporting; which node an agent may speak for is checked there. */
+/**
+ * FleetService: agents joining and reporting; which node an agent may speak for is checked
+ * by the service itself.
+ */
 export const FLEET_SERVICE_POLICY: MapOf<typeof FleetServiceDefinition> = {
   register: ['agent'],
   heartbeat: ['agent'],

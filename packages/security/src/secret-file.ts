@@ -4,7 +4,10 @@ import { dirname, resolve } from 'node:path';
 
 import { SecretFileError, SecretFileModeError } from './errors.js';
 
-/** Throws unless `path` is a regular file with no group or other permission bits (0600 or stricter). */
+/**
+ * Throws unless `path` is a regular file with no group or other permission bits (0600 or
+ * stricter) in a directory others may not write.
+ */
 export function checkSecretFileMode(path: string, what: string): void {
   let mode: number;
   try {
