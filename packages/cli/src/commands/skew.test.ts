@@ -1,23 +1,18 @@
 // Version skew over --direct: an agent of an older release (a real server that serves
 // HealthCheck only) is named with its version and the upgrade command, not a raw Unimplemented.
 import { AgentServiceDefinition } from '@mcp/proto';
-import type { Server } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { closedAddress, makeHome, runCli, type CliHome } from '../test-support/cli.js';
-import { acquireSecurity, secureServer, type SecurityLease } from '../test-support/security.js';
+import { serveSecured, type SecuredServer } from '../test-support/security.js';
 
-let server: Server;
+let server: SecuredServer;
 let home: CliHome;
-let lease: SecurityLease;
 
 beforeAll(async () => {
   const { healthCheck } = AgentServiceDefinition.methods;
   const { name, fullName } = AgentServiceDefinition;
-  lease = await acquireSecurity();
-  const secure = secureServer(lease.security, []);
-  server = secure.server;
-  server.add(
+  server = await serveSecured(
     { name, fullName, methods: { healthCheck } },
     {
       healthCheck: async () => ({
@@ -30,14 +25,12 @@ beforeAll(async () => {
       }),
     },
   );
-  const port = await server.listen('127.0.0.1:0', secure.credentials);
-  home = await makeHome(await closedAddress(), [{ name: 'old', address: `127.0.0.1:${port}` }]);
+  home = await makeHome(await closedAddress(), [{ name: 'old', address: server.address }]);
 });
 
 afterAll(async () => {
-  await server.shutdown();
+  await server.close();
   await home.remove();
-  await lease.release();
 });
 
 describe('version skew', () => {

@@ -14,7 +14,7 @@ import type { Refusal } from '@mcp/security';
 import { ServerError, Status } from 'nice-grpc';
 
 import { statusOf, type FakeServerOptions } from './master.js';
-import { acquireSecurity, secureServer, type TestSecurity } from './security.js';
+import { serveSecured, type TestSecurity } from './security.js';
 
 /** What the fake agent saw. */
 export interface FakeAgentState {
@@ -113,18 +113,9 @@ export async function startFakeAgent(
     authRefusals: [],
   };
 
-  const lease = await acquireSecurity();
-  const { server, credentials } = secureServer(lease.security, state.authRefusals, options.tls);
-  server.add(AgentServiceDefinition, implementation(state));
-  const port = await server.listen('127.0.0.1:0', credentials);
-
-  return {
-    address: `127.0.0.1:${port}`,
-    state,
-    security: lease.security,
-    close: async () => {
-      await server.shutdown();
-      await lease.release();
-    },
-  };
+  const served = await serveSecured(AgentServiceDefinition, implementation(state), {
+    refusals: state.authRefusals,
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
+  return { ...served, state };
 }

@@ -31,7 +31,7 @@ import type { Refusal, ServerTlsFiles } from '@mcp/security';
 import { ServerError, Status } from 'nice-grpc';
 
 import { seenAt, snapshotOf, testNodes } from './fleet.js';
-import { acquireSecurity, secureServer, type TestSecurity } from './security.js';
+import { serveSecured, type TestSecurity } from './security.js';
 
 /** What the fake master saw and what it answers with. */
 export interface FakeMasterState {
@@ -263,18 +263,9 @@ export async function startFakeMaster(options: FakeServerOptions = {}): Promise<
     authRefusals: [],
   };
 
-  const lease = await acquireSecurity();
-  const { server, credentials } = secureServer(lease.security, state.authRefusals, options.tls);
-  server.add(MasterServiceDefinition, implementation(state));
-  const port = await server.listen('127.0.0.1:0', credentials);
-
-  return {
-    address: `127.0.0.1:${port}`,
-    state,
-    security: lease.security,
-    close: async () => {
-      await server.shutdown();
-      await lease.release();
-    },
-  };
+  const served = await serveSecured(MasterServiceDefinition, implementation(state), {
+    refusals: state.authRefusals,
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
+  return { ...served, state };
 }

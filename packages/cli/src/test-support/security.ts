@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   authorize,
   channelCredentials,
+  type AuthContext,
   McIasClient,
   serverCredentials,
   TokenValidator,
@@ -15,7 +16,7 @@ import {
   type ServerTlsFiles,
 } from '@mcp/security';
 import { startTestSecurity, type Mcias, type TestCa } from '@mcp/testkit';
-import { createServer } from 'nice-grpc';
+import { createServer, type CompatServiceDefinition, type ServiceImplementation } from 'nice-grpc';
 
 import type { Credentials } from '../lib/credentials.js';
 
@@ -67,22 +68,40 @@ async function startSecurity(): Promise<TestSecurity> {
   return { dir, ca, mcias, tls, validator };
 }
 
-/** A nice-grpc server that authenticates and authorizes every call, and its TLS 1.3 credentials. */
-export function secureServer(
-  security: TestSecurity,
-  refusals: Refusal[],
-  tls: ServerTlsFiles = security.tls,
-): {
-  server: ReturnType<typeof authorizedServer>;
-  credentials: ReturnType<typeof serverCredentials>;
-} {
-  return { server: authorizedServer(security, refusals), credentials: serverCredentials(tls) };
+/** A test server of one service on 127.0.0.1, over TLS 1.3 behind `authorize()`. */
+export interface SecuredServer {
+  readonly address: string;
+  readonly security: TestSecurity;
+  /** Shuts the server down and releases the shared security. */
+  close(): Promise<void>;
 }
 
-function authorizedServer(security: TestSecurity, refusals: Refusal[]) {
-  return createServer().use(
+/**
+ * Serves `implementation` of `definition` on a free port of 127.0.0.1 with the file's shared
+ * security: every call authenticated and authorized, refusals pushed to `refusals`, the server
+ * pair `tls` (default: the shared one for 127.0.0.1).
+ */
+export async function serveSecured<D extends CompatServiceDefinition>(
+  definition: D,
+  implementation: ServiceImplementation<D, AuthContext>,
+  options: { refusals?: Refusal[]; tls?: ServerTlsFiles } = {},
+): Promise<SecuredServer> {
+  const lease = await acquireSecurity();
+  const { security } = lease;
+  const refusals = options.refusals ?? [];
+  const server = createServer().use(
     authorize({ validator: security.validator, onRefused: (r) => refusals.push(r) }),
   );
+  server.add(definition, implementation);
+  const port = await server.listen('127.0.0.1:0', serverCredentials(options.tls ?? security.tls));
+  return {
+    address: `127.0.0.1:${port}`,
+    security,
+    close: async () => {
+      await server.shutdown();
+      await lease.release();
+    },
+  };
 }
 
 /** Credentials as `mcp login` would give `username`, for library tests (no token file). */
