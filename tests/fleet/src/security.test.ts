@@ -177,65 +177,23 @@ describe('a secured fleet', () => {
   });
 
   it('answers agent-rift registering as orion PermissionDenied', async () => {
-    const rift = await token('agent-rift');
-    const { client, channel } = secureClient(
-      FleetServiceDefinition,
-      fleet.master.listen,
-      channelCredentials(fleet.ca.certPath),
-      () => rift,
-    );
+    const rift = fleet.agents.rift;
     const orion = fleet.agents.orion;
-    const request = RegisterRequest.fromPartial({
-      node: NodeInfo.fromPartial({
-        name: 'orion',
-        roles: [NodeRole.NODE_ROLE_COMPUTE],
-        address: fleet.agents.rift?.address ?? '',
-        agentAddress: fleet.agents.rift?.listen ?? '',
-        arch: 'amd64',
-        os: 'debian',
-        version: 'forged',
-      }),
-    });
-    try {
-      const err = await client.register(request).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: Status.PERMISSION_DENIED });
-    } finally {
-      channel.close();
-    }
+    if (!rift || !orion) throw new Error('fleet without rift or orion');
+    const err = await forgedRegister('agent-rift', 'orion', rift.address, rift.listen);
+    expect(err).toMatchObject({ code: Status.PERMISSION_DENIED });
     const { nodes } = await masterClient(fleet).listNodes({});
     const entry = nodes.find((n) => n.info?.name === 'orion');
-    expect(entry?.info?.agentAddress).toBe(orion?.listen);
+    expect(entry?.info?.agentAddress).toBe(orion.listen);
   });
 
   it("answers agent-rift pointing rift at orion's agent PermissionDenied", async () => {
     const rift = fleet.agents.rift;
     const orion = fleet.agents.orion;
     if (!rift || !orion) throw new Error('fleet without rift or orion');
-    const riftToken = await token('agent-rift');
-    const { client, channel } = secureClient(
-      FleetServiceDefinition,
-      fleet.master.listen,
-      channelCredentials(fleet.ca.certPath),
-      () => riftToken,
-    );
-    const request = RegisterRequest.fromPartial({
-      node: NodeInfo.fromPartial({
-        name: 'rift',
-        roles: [NodeRole.NODE_ROLE_COMPUTE],
-        address: rift.address,
-        agentAddress: orion.listen,
-        arch: 'amd64',
-        os: 'debian',
-        version: 'forged',
-      }),
-    });
-    try {
-      const err = await client.register(request).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: Status.PERMISSION_DENIED });
-      expect(String((err as { details: string }).details)).toMatch(/says it is node 'orion'/);
-    } finally {
-      channel.close();
-    }
+    const err = await forgedRegister('agent-rift', 'rift', rift.address, orion.listen);
+    expect(err).toMatchObject({ code: Status.PERMISSION_DENIED });
+    expect(String((err as { details: string }).details)).toMatch(/says it is node 'orion'/);
     const { nodes } = await masterClient(fleet).listNodes({});
     expect(nodes.find((n) => n.info?.name === 'rift')?.info?.agentAddress).toBe(rift.listen);
   });
@@ -307,6 +265,39 @@ describe('a secured fleet', () => {
     }
   });
 });
+
+/** A Register from `account` naming node `name` at the given addresses; its error, if any. */
+async function forgedRegister(
+  account: string,
+  name: string,
+  address: string,
+  agentAddress: string,
+): Promise<unknown> {
+  const forged = await token(account);
+  const { client, channel } = secureClient(
+    FleetServiceDefinition,
+    fleet.master.listen,
+    channelCredentials(fleet.ca.certPath),
+    () => forged,
+  );
+  const node = NodeInfo.fromPartial({
+    name,
+    roles: [NodeRole.NODE_ROLE_COMPUTE],
+    address,
+    agentAddress,
+    arch: 'amd64',
+    os: 'debian',
+    version: 'forged',
+  });
+  try {
+    return await client.register(RegisterRequest.fromPartial({ node })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  } finally {
+    channel.close();
+  }
+}
 
 function walk(dir: string): string[] {
   const out: string[] = [];
