@@ -82,6 +82,17 @@ describe('Agents', () => {
     expect(() => agents.require('old', 'healthCheck')).not.toThrow();
   });
 
+  it('Agents.reconnect opens a new channel for the next call, which still answers', async () => {
+    const before = agents.client('old');
+    expect(agents.client('old')).toBe(before);
+
+    agents.reconnect('old');
+    const after = agents.client('old');
+
+    expect(after).not.toBe(before);
+    expect((await agents.call('old', 'HealthCheck', (c) => c.healthCheck({}))).node).toBe('old');
+  });
+
   it('AgentVersionSkewError reaches the CLI as FAILED_PRECONDITION with its message', () => {
     const err = toServerError(
       new AgentVersionSkewError('old', '0.0.1', 'mcp.v1.AgentService/Status'),

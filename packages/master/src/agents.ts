@@ -142,9 +142,16 @@ export class Agents {
    * grpc-js would otherwise wait out its reconnect backoff (up to 120 s) first.
    */
   private drop(node: string, client: AgentClient): void {
-    const known = this.open.get(node);
-    if (known?.client !== client) return;
-    known.channel.close();
+    if (this.open.get(node)?.client === client) this.reconnect(node);
+  }
+
+  /**
+   * Closes a node's channel, so the next call connects anew. For a node heard from again after
+   * it was cut off: a connection (or its SYN) sent into the cut waits out TCP's retransmission
+   * backoff, several seconds after the link is back, and the master's next calls would time out.
+   */
+  reconnect(node: string): void {
+    this.open.get(node)?.channel.close();
     this.open.delete(node);
   }
 

@@ -1,10 +1,20 @@
 import { jitterInterval } from '@mcp/membership';
-import { NodeHealth, NodeRole, type NodeInfo } from '@mcp/proto';
-import { ClientError, Status } from 'nice-grpc';
+import { AccountType, Identity, NodeHealth, NodeRole, type NodeInfo } from '@mcp/proto';
+import type { AuthContext } from '@mcp/security';
+import { ClientError, Status, type CallContext } from 'nice-grpc';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { fleetService } from './fleet-service.js';
+import { NodeRegistry } from './registry.js';
 import { FakeAgent } from './test-support/fake-agent.js';
-import { captureLog, FakeClock, startTestMaster, type TestMaster } from './test-support/master.js';
+import {
+  captureLog,
+  FakeClock,
+  startTestMaster,
+  testAuth,
+  type TestMaster,
+} from './test-support/master.js';
 import { serviceSpec } from './test-support/spec.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -340,6 +350,32 @@ describe('FleetService Heartbeat', () => {
     const [row] = (await m.client.listNodes({})).nodes;
     expect(row?.health).toBe(NodeHealth.NODE_HEALTH_HEALTHY);
     expect(row?.healthError).toBe('');
+  });
+
+  it('Heartbeat from an unhealthy node asks for its channel to be reopened, once', async () => {
+    const clock = new FakeClock();
+    const registry = new NodeRegistry({ clock, intervalMs: 10_000 });
+    const recovered: string[] = [];
+    const fleet = fleetService(registry, {
+      intervalMs: 10_000,
+      log: pino({ level: 'silent' }),
+      clock,
+      auth: testAuth(),
+      onRecovered: (node) => recovered.push(node),
+    });
+    const identity = Identity.fromPartial({
+      username: 'agent-rift',
+      accountType: AccountType.ACCOUNT_TYPE_SYSTEM,
+    });
+    // Called as the authorization middleware would hand the call on: with the caller's identity.
+    const context = { identity } as CallContext & AuthContext;
+    await fleet.register({ node: (await agent('rift')).info(), usage: undefined }, context);
+    registry.probeFailed('rift', 'HealthCheck failed: gone');
+
+    await fleet.heartbeat({ node: 'rift', usage: undefined }, context);
+    await fleet.heartbeat({ node: 'rift', usage: undefined }, context);
+
+    expect(recovered).toEqual(['rift']);
   });
 
   it('Heartbeat refuses a node name that is not a DNS label', async () => {

@@ -28,6 +28,12 @@ export interface FleetServiceOptions {
    */
   onNode?: (node: string, registered: boolean) => void;
   /**
+   * Called when a heartbeat comes from a node marked unhealthy (`Agents.reconnect`): the link is
+   * back, but a connection the master opened while it was cut may still wait out a TCP backoff.
+   * Default: none.
+   */
+  onRecovered?: (node: string) => void;
+  /**
    * Confirms that the agent at an address is the node's (`Agents.verify`), asked when a node
    * registers from an address the master has not checked for it. Default: none (tests).
    */
@@ -42,7 +48,7 @@ export function fleetService(
   registry: NodeRegistry,
   options: FleetServiceOptions,
 ): FleetServiceImplementation<AuthContext> {
-  const { intervalMs, log, onNode, clock, auth, verifyAgent } = options;
+  const { intervalMs, log, onNode, onRecovered, clock, auth, verifyAgent } = options;
   const allowed = new Set(auth.agents);
   const bucket = (what: string, burst: number, refillEveryMs: number) => ({
     bucket: new RateLimiter({ burst, refillEveryMs }),
@@ -128,6 +134,7 @@ export function fleetService(
         }
         if (before === NodeHealth.NODE_HEALTH_UNHEALTHY) {
           log.info({ node }, 'node healthy again');
+          onRecovered?.(node);
         }
         onNode?.(node, false);
         return Promise.resolve({ registerAgain: false, heartbeatIntervalMs: intervalMs });

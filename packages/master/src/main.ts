@@ -123,6 +123,7 @@ export async function runMaster(
       auth: config.auth,
       onNode:
         dns && ((node, registered) => (registered ? dns.nodeRegistered(node) : dns.nodeSeen(node))),
+      onRecovered: (node) => agents.reconnect(node),
       verifyAgent: (node, address) => agents.verify(node, address, probeTimeoutMs),
     },
     config.listen,

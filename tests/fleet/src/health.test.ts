@@ -90,7 +90,8 @@ async function expectHealthCycle(
   expect(after?.containerId).toBe(before?.containerId);
   expect(after?.startedAtMs).toBe(before?.startedAtMs);
   expect(after?.restartCount).toBe(before?.restartCount);
-  expect((await fleet.mcp(['undeploy', 'steady'])).code).toBe(0);
+  const undeployed = await fleet.mcp(['undeploy', 'steady']);
+  expect(undeployed.code, undeployed.stdout + undeployed.stderr).toBe(0);
 }
 
 describe('node health', () => {
