@@ -85,4 +85,16 @@ describe('TokenFile', () => {
     expect(message).toMatch(/mode is 0644/);
     expect(message).not.toContain('secret-value');
   });
+
+  it('refuses a token with a character a header cannot carry, naming it but not the token', () => {
+    writeFileSync(join(dir, 'token'), 'secret-value\u200b\n', { mode: 0o600 });
+    let message = '';
+    try {
+      new TokenFile(join(dir, 'token')).read();
+    } catch (err) {
+      message = String(err);
+    }
+    expect(message).toMatch(/U\+200B at character 13; only printable ASCII/);
+    expect(message).not.toContain('secret-value');
+  });
 });

@@ -180,6 +180,18 @@ describe('authorize', () => {
     }
   });
 
+  it('sends no token that a header cannot carry, and names the character, not the token', async () => {
+    const token = `${await security.mcias.login('alice')}\u200b`;
+
+    const err = await call(token, 'healthCheck').catch((e: unknown) => e);
+
+    expect(err).toMatchObject({ code: Status.UNAUTHENTICATED });
+    expect(String((err as Error).message)).toMatch(/U\+200B at character \d+/);
+    expect(String((err as Error).message)).not.toContain(token.slice(0, -1));
+    expect(handled).toEqual([]);
+    expect(refusals).toEqual([]);
+  });
+
   it('asks MCIAS once for a token used again within 30 s', async () => {
     const token = await security.mcias.login('bob');
     const before = asked;

@@ -27,9 +27,24 @@ export class TokenFile {
     if (/\s/.test(token)) {
       throw new SecretFileError(this.what, this.path, 'the file holds more than one line');
     }
+    const bad = badTokenCharacter(token);
+    if (bad) throw new SecretFileError(this.what, this.path, bad);
     this.cached = { token, mtimeMs: stat?.mtimeMs ?? 0, size: stat?.size ?? 0 };
     return token;
   }
+}
+
+/**
+ * Why `token` cannot travel in an `authorization` header, or undefined when it can: only
+ * printable ASCII may (a zero-width space pasted with it would otherwise make grpc-js refuse the
+ * header with the whole token in its message). Names the position, never the token.
+ */
+export function badTokenCharacter(token: string): string | undefined {
+  const at = token.search(/[^\x21-\x7e]/);
+  if (at < 0) return undefined;
+  const code = token.codePointAt(at) ?? 0;
+  const hex = code.toString(16).toUpperCase().padStart(4, '0');
+  return `the token holds U+${hex} at character ${at + 1}; only printable ASCII may be in a token`;
 }
 
 function statSafe(path: string): { mtimeMs: number; size: number } | undefined {
