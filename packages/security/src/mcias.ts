@@ -15,7 +15,10 @@ export interface McIasOptions {
   readonly url: string;
   /** CA that signed MCIAS's certificate (PEM). */
   readonly caFile: string;
-  /** Deadline of one request. Default 5 000 ms. */
+  /**
+   * Deadline of one question to MCIAS, from asking to the last byte of the answer, a wait for a
+   * connection and one retry on a new connection included. Default 5 000 ms.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -128,14 +131,18 @@ export class McIasClient implements TokenAuthority {
       minVersion: MIN_TLS_VERSION,
     });
 
+    // One deadline for the whole question, a wait for a free connection and a retry included:
+    // a request timeout alone only notices an idle socket, and an MCIAS that answers a byte at
+    // a time (or a queue behind a stopped one) would hold a call for minutes.
+    const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      return await this.send(https.request, url, body, this.agent);
+      return await this.send(https.request, url, body, this.agent, deadline);
     } catch (err) {
       // A kept connection the server (or a cut link) had closed: once more on a new one.
       if (!(err instanceof StaleConnectionError)) throw this.unreachable(err as Error);
       // The first failure is not the reason to report; the second, if any, is.
       try {
-        return await this.send(https.request, url, body, false);
+        return await this.send(https.request, url, body, false, deadline);
       } catch (again) {
         throw this.unreachable(again as Error);
       }
@@ -147,8 +154,14 @@ export class McIasClient implements TokenAuthority {
     url: URL,
     body: string,
     agent: Agent | false,
+    deadline: AbortSignal,
   ): Promise<Reply> {
     return new Promise((resolve, reject) => {
+      const late = () => new Error(`no answer within ${this.timeoutMs} ms`);
+      if (deadline.aborted) {
+        reject(late());
+        return;
+      }
       const req = request(
         url,
         {
@@ -156,7 +169,6 @@ export class McIasClient implements TokenAuthority {
           agent,
           ca: this.ca,
           minVersion: MIN_TLS_VERSION,
-          timeout: this.timeoutMs,
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
@@ -179,8 +191,17 @@ export class McIasClient implements TokenAuthority {
           });
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (err) => reject(req.reusedSocket ? new StaleConnectionError(err) : err));
+      // Destroying the request also ends a response under way; the first settlement wins.
+      const onDeadline = () => {
+        reject(late());
+        req.destroy(late());
+      };
+      deadline.addEventListener('abort', onDeadline, { once: true });
+      req.on('close', () => deadline.removeEventListener('abort', onDeadline));
+      req.on('error', (err) => {
+        const stale = req.reusedSocket && !deadline.aborted;
+        reject(stale ? new StaleConnectionError(err) : err);
+      });
       req.end(body);
     });
   }
