@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,5 +56,19 @@ describe('checkSecretFileMode', () => {
 
     chmodSync(open, 0o1777);
     expect(() => checkSecretFileMode(join(open, 'token'), 'token file')).not.toThrow();
+  });
+
+  it('refuses a link to a 0600 file in a directory others may write, naming that directory', () => {
+    const open = join(dir, 'open-target');
+    const safe = join(dir, 'safe');
+    mkdirSync(open);
+    mkdirSync(safe, { mode: 0o700 });
+    chmodSync(open, 0o777);
+    writeFileSync(join(open, 'key'), 'k', { mode: 0o600 });
+    symlinkSync(join(open, 'key'), join(safe, 'key'));
+
+    expect(() => checkSecretFileMode(join(safe, 'key'), 'key file')).toThrow(
+      /its directory '.*open-target' is writable by others \(mode 0777\)/,
+    );
   });
 });

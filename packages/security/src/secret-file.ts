@@ -1,5 +1,5 @@
 // Reading private keys and token files: only when nobody but the owner may read or write them.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { SecretFileError, SecretFileModeError } from './errors.js';
@@ -23,9 +23,15 @@ export function checkSecretFileMode(path: string, what: string): void {
 }
 
 // A directory others may write lets them swap the file for their own (a rename needs no access
-// to the file); the sticky bit (/tmp) stops that for files they do not own.
+// to the file); the sticky bit (/tmp) stops that for files they do not own. Both the directory
+// named and, through a symbolic link, the target's are checked: either swap replaces the key.
 function checkDirectory(path: string, what: string): void {
-  const dir = dirname(resolve(path));
+  const named = dirname(resolve(path));
+  const target = dirname(realpathSync(path));
+  for (const dir of new Set([named, target])) checkOneDirectory(dir, path, what);
+}
+
+function checkOneDirectory(dir: string, path: string, what: string): void {
   const mode = statSync(dir).mode;
   const sticky = (mode & 0o1000) !== 0;
   if ((mode & 0o022) !== 0 && !sticky) {
