@@ -2,8 +2,8 @@
 import type { ServiceSpec } from '@mcp/proto';
 
 /**
- * Modes that name no network to create (`host`, `container:` and `ns:` are refused by the spec
- * rules, `none` without routes is allowed).
+ * Modes that name no network to create (`host`, `container:`, `ns:` and any mode with options
+ * are refused by the spec rules, `none` without routes is allowed).
  */
 const MODES = new Set(['', 'bridge', 'default', 'private', 'slirp4netns', 'pasta']);
 const MODE_PREFIXES = ['container:', 'ns:', 'bridge:', 'slirp4netns:', 'pasta:'];

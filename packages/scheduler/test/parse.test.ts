@@ -213,11 +213,20 @@ describe('parseServiceDefinition', () => {
     ['container:victim_web', '', /may not join another container's .* \(container:\)/],
     ['ns:/proc/1/ns/net', '', /arbitrary network namespace \(ns:\)/],
     ['Container:abc', '', /\(container:\)/],
+    ['slirp4netns:allow_host_loopback=true', '', /network options \(after ':'\) are not accepted/],
+    ['pasta:--map-gw', '', /network options \(after ':'\) are not accepted/],
+    ['my net', '', /'my net' is not a network name/],
   ])('refuses network = "%s" where it cannot work', (network, routes, reason) => {
     const err = failure(`${BASE}network = "${network}"\n${routes}`);
 
     expect(err.path).toBe('components[0].network');
     expect(err.reason).toMatch(reason);
+  });
+
+  it.each(['mcpnet', 'bridge', 'slirp4netns', 'pasta'])('accepts network = "%s"', (network) => {
+    const spec = parseServiceDefinition(`${BASE}network = "${network}"\n`, 'web.toml');
+
+    expect(spec.components[0]?.network).toBe(network);
   });
 
   it('accepts network = "none" for a component without routes', () => {

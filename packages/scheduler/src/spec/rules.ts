@@ -65,6 +65,9 @@ export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
   return out;
 }
 
+/** A network the agent may create or join: Podman's own rule for network names. */
+const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
 function checkComponent(service: string, c: ComponentSpec, at: string): RuleViolation[] {
   const out: RuleViolation[] = [];
   if (!DNS_LABEL.test(c.name)) {
@@ -118,6 +121,21 @@ function checkNetwork(c: ComponentSpec, path: string): RuleViolation[] {
           `arbitrary network namespace (${joined}); leave network unset or name a network`,
       },
     ];
+  }
+  // Options after a mode reach past the service too: slirp4netns:allow_host_loopback=true and
+  // pasta's --map-gw open the node's own loopback to the container.
+  if (c.network.includes(':')) {
+    return [
+      {
+        path,
+        reason:
+          `'${c.network}' is refused: network options (after ':') are not accepted, some open ` +
+          "the node's loopback to the container; leave network unset or name a network",
+      },
+    ];
+  }
+  if (c.network !== '' && !NETWORK_NAME.test(c.network)) {
+    return [{ path, reason: `'${c.network}' is not a network name` }];
   }
   return [];
 }
