@@ -199,6 +199,15 @@ describe('agent volume paths through Deploy', () => {
       /components\[0\]\.volumes\[0\]: host path '\/etc' is outside \/srv\/volabs/,
     );
   });
+
+  it('Deploy refuses a volume holding a NUL with INVALID_ARGUMENT naming the field', async () => {
+    const err = await refusedDeploy('volnul', '/srv/volnul/a\u0000b:/x');
+
+    expect(err.code).toBe(Status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(
+      /components\[0\]\.volumes\[0\]: holds the control character U\+0000/,
+    );
+  });
 });
 
 describe('agent input checks', () => {

@@ -81,6 +81,30 @@ describe('parseServiceDefinition', () => {
       /under \/srv\/web/,
     ],
     [
+      'a volume holding a NUL',
+      BASE.replace('/srv/web:/srv', '/srv/web/a\\u0000b:/srv'),
+      'components[0].volumes[0]',
+      /control character U\+0000; a path may not/,
+    ],
+    [
+      'a volume holding a newline',
+      BASE.replace('/srv/web:/srv', '/srv/web/a\\nb:/srv'),
+      'components[0].volumes[0]',
+      /control character U\+000A/,
+    ],
+    [
+      'an environment entry holding a NUL',
+      `${BASE}env = ["A=b\\u0000c"]\n`,
+      'components[0].env[0]',
+      /NUL character/,
+    ],
+    [
+      'a command argument holding a NUL',
+      `${BASE}cmd = ["sh", "-c\\u0000x"]\n`,
+      'components[0].cmd[1]',
+      /NUL character/,
+    ],
+    [
       'a bad mode',
       `${BASE}\n[[components.routes]]\nport = 1\nmode = "l9"\n`,
       'components[0].routes[0].mode',

@@ -65,6 +65,9 @@ export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
   return out;
 }
 
+/** No process argument or environment entry can carry a NUL: the kernel ends the string there. */
+const NUL_REASON = 'holds a NUL character (U+0000), which no process argument can carry';
+
 /** A network the agent may create or join: Podman's own rule for network names. */
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -76,7 +79,13 @@ function checkComponent(service: string, c: ComponentSpec, at: string): RuleViol
   out.push(...checkImage(c.image, `${at}.image`));
   c.volumes.forEach((v, j) => out.push(...checkVolume(service, v, `${at}.volumes[${j}]`)));
   c.env.forEach((e, j) => {
-    if (!ENV.test(e)) out.push({ path: `${at}.env[${j}]`, reason: `'${e}' is not KEY=value` });
+    if (e.includes('\0')) out.push({ path: `${at}.env[${j}]`, reason: NUL_REASON });
+    else if (!ENV.test(e)) {
+      out.push({ path: `${at}.env[${j}]`, reason: `'${e}' is not KEY=value` });
+    }
+  });
+  c.cmd.forEach((arg, j) => {
+    if (arg.includes('\0')) out.push({ path: `${at}.cmd[${j}]`, reason: NUL_REASON });
   });
   out.push(...checkNetwork(c, `${at}.network`));
   if (!RESTART.has(c.restart)) {
@@ -177,6 +186,11 @@ function checkImage(image: string, path: string): RuleViolation[] {
 }
 
 function checkVolume(service: string, volume: string, path: string): RuleViolation[] {
+  const control = /[\u0000-\u001f\u007f]/.exec(volume)?.[0];
+  if (control !== undefined) {
+    const code = control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return [{ path, reason: `holds the control character U+${code}; a path may not` }];
+  }
   const [host, container, ...rest] = volume.split(':');
   if (!host || !container || rest.length > 1) {
     return [{ path, reason: `'${volume}' is not host:container[:options]` }];
