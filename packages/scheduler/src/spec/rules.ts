@@ -186,7 +186,7 @@ function checkImage(image: string, path: string): RuleViolation[] {
 }
 
 function checkVolume(service: string, volume: string, path: string): RuleViolation[] {
-  const control = /[\u0000-\u001f\u007f]/.exec(volume)?.[0];
+  const control = [...volume].find((ch) => ch < ' ' || ch === '\u007f');
   if (control !== undefined) {
     const code = control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return [{ path, reason: `holds the control character U+${code}; a path may not` }];
