@@ -1,5 +1,6 @@
 // The edge agent's refusals of an edge route, one class per condition.
 import type { EdgeRoute } from '@mcp/proto';
+import { clip } from '@mcp/security';
 
 /** A field of an edge route that the edge will not accept; answered as INVALID_ARGUMENT. */
 export class InvalidEdgeRouteError extends Error {
@@ -14,7 +15,8 @@ export class InvalidEdgeRouteError extends Error {
     options?: { cause?: unknown },
   ) {
     super(
-      `failed to set up edge route '${route.hostname}:${route.listenerPort}': ${field}: ${reason}`,
+      `failed to set up edge route '${clip(route.hostname)}:${route.listenerPort}': ` +
+        `${field}: ${reason}`,
       options,
     );
     this.name = 'InvalidEdgeRouteError';

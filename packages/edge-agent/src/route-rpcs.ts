@@ -8,7 +8,7 @@ import {
 } from '@mcp/mcproxy';
 import type { AgentServiceImplementation } from '@mcp/proto';
 import { DNS_LABEL, dnsName } from '@mcp/scheduler/routing';
-import type { AuthContext } from '@mcp/security';
+import { clip, type AuthContext } from '@mcp/security';
 import { ServerError, Status } from 'nice-grpc';
 import type { Logger } from 'pino';
 
@@ -78,7 +78,7 @@ function checkRemoval(listenerPort: number, hostname: string): void {
   const refuse = (field: string, reason: string) =>
     new ServerError(
       Status.INVALID_ARGUMENT,
-      `failed to remove edge route '${hostname}:${listenerPort}': ${field}: ${reason}`,
+      `failed to remove edge route '${clip(hostname)}:${listenerPort}': ${field}: ${reason}`,
     );
   if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
     throw refuse('listener_port', `${listenerPort} is not between 1 and 65535`);

@@ -156,6 +156,11 @@ describe('SetupEdgeRoute', () => {
       over: { node: '' },
       why: /node: service and node are given together/,
     },
+    {
+      desc: 'a 3,000-character hostname (the field survives the cut)',
+      over: { hostname: `${'a'.repeat(3_000)}.example.net` },
+      why: /^failed to set up edge route 'a{64}\.\.\. \(3012 characters\):\d+': hostname: .* over 253/,
+    },
   ])('SetupEdgeRoute refuses $desc with INVALID_ARGUMENT and the reason', async ({ over, why }) => {
     const err = await refusal(() => edge.client.setupEdgeRoute({ route: route(over) }));
 
@@ -215,6 +220,11 @@ describe('RemoveEdgeRoute', () => {
       desc: 'a hostname that is no DNS name',
       req: { listenerPort: 443, hostname: 'a b/../c' },
       why: /hostname: 'a b\/\.\.\/c' is not a DNS name/,
+    },
+    {
+      desc: 'a 3,000-character hostname (the field survives the cut)',
+      req: { listenerPort: 443, hostname: 'b'.repeat(3_000) },
+      why: /^failed to remove edge route 'b{64}\.\.\. \(3000 characters\):443': hostname: /,
     },
   ])('RemoveEdgeRoute refuses $desc with INVALID_ARGUMENT and the reason', async ({ req, why }) => {
     const err = await refusal(() => edge.client.removeEdgeRoute(req));

@@ -1,6 +1,7 @@
 // One class per condition the master refuses, and their mapping to gRPC status codes at its edge.
 // The scheduler's errors are told apart by `code`, which survives two copies of that package.
 import type { PlacementResult } from '@mcp/proto';
+import { clip } from '@mcp/security';
 import { ClientError, ServerError, Status } from 'nice-grpc';
 
 import { noPlacementMessage } from './placement-text.js';
@@ -30,7 +31,7 @@ export class InvalidNodeReportError extends Error {
     readonly field: string,
     reason: string,
   ) {
-    super(`failed to accept node '${node}': ${field}: ${reason}`);
+    super(`failed to accept node '${clip(node)}': ${field}: ${reason}`);
     this.name = 'InvalidNodeReportError';
   }
 }

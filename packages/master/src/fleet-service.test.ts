@@ -388,4 +388,15 @@ describe('FleetService Heartbeat', () => {
     expect(err.code).toBe(Status.INVALID_ARGUMENT);
     expect(err.details).toContain('node:');
   });
+
+  it('Heartbeat names the field of a 3,000-character node name within the cut details', async () => {
+    const m = await master();
+
+    const err = await refusal(
+      (await m.fleetAs('rift')).heartbeat({ node: 'x'.repeat(3_000), usage: undefined }),
+    );
+
+    expect(err.code).toBe(Status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/^failed to accept node 'x{64}\.\.\. \(3000 characters\)': node: /);
+  });
 });

@@ -65,6 +65,14 @@ export function authorize(options: AuthorizeOptions): ServerMiddleware<AuthConte
 /** The longest error detail a server sends: an echoed bad value is cut, not sent whole. */
 export const MAX_DETAILS = 1_024;
 
+/**
+ * `value` cut to `max` characters (default 64) for an error message's subject, so the field and
+ * reason that follow it survive MAX_DETAILS when a request carries a huge bad value.
+ */
+export function clip(value: string, max = 64): string {
+  return value.length <= max ? value : `${value.slice(0, max)}... (${value.length} characters)`;
+}
+
 // grpc-js carries details in a trailer; one of a few hundred kilobytes (a huge bad name echoed
 // back) never reaches the client, which then waits for the call forever.
 function bounded(err: unknown): unknown {
