@@ -59,6 +59,7 @@ describe('loadMasterConfig', () => {
       },
       auth: {
         agents: ['agent-rift', 'agent-orion'],
+        edges: [],
         maxNodes: 64,
         registerBurst: 3,
         registerEveryMs: 60_000,
@@ -74,6 +75,7 @@ describe('loadMasterConfig', () => {
 
     expect(loadMasterConfig(file(toml('', auth))).auth).toEqual({
       agents: [],
+      edges: [],
       maxNodes: 2,
       registerBurst: 1,
       registerEveryMs: 1000,
@@ -87,6 +89,16 @@ describe('loadMasterConfig', () => {
     ['an agent that is not agent-<node>', '[auth]\nagents = ["rift"]\n', 'auth.agents[0]:'],
     ['an agent node not a DNS label', '[auth]\nagents = ["agent-Rift_1"]\n', 'auth.agents[0]:'],
     ['an agent twice', '[auth]\nagents = ["agent-a", "agent-a"]\n', 'auth.agents[1]:'],
+    [
+      'an edge not among the agents',
+      '[auth]\nagents = ["agent-a"]\nedges = ["agent-svc"]\n',
+      "auth.edges[0]: 'agent-svc' is not listed in auth.agents",
+    ],
+    [
+      'an edge twice',
+      '[auth]\nagents = ["agent-a"]\nedges = ["agent-a", "agent-a"]\n',
+      'auth.edges[1]:',
+    ],
     ['max_nodes 0', `${AUTH}max_nodes = 0\n`, 'auth.max_nodes:'],
     ['a fractional burst', `${AUTH}register_burst = 1.5\n`, 'auth.register_burst:'],
     ['a heartbeat burst of 0', `${AUTH}heartbeat_burst = 0\n`, 'auth.heartbeat_burst:'],

@@ -26,6 +26,7 @@ const schema = z.strictObject({
     .optional(),
   auth: z.strictObject({
     agents: z.array(z.string()),
+    edges: z.array(z.string()).default([]),
     max_nodes: count(1, 64),
     register_burst: count(1, 3),
     register_every_ms: count(1, 60_000),
@@ -43,6 +44,11 @@ export interface AuthConfig {
    * and heartbeat; each may speak only for its own node. Required (may be empty: no node joins).
    */
   agents: string[];
+  /**
+   * `edges`: the identities among `agents` whose nodes may register the edge role (and so be
+   * sent every public route). Default none: a node claiming the edge role is refused.
+   */
+  edges: string[];
   /** `max_nodes`: nodes the master keeps at most; a new one past it is refused. Default 64. */
   maxNodes: number;
   /** `register_burst`: Registers one identity may make at once. Default 3. */
@@ -145,6 +151,7 @@ export function loadMasterConfig(file: string): MasterConfig {
     security: securityConfig(file, r.data),
     auth: {
       agents: agentIdentities(file, auth.agents),
+      edges: edgeIdentities(file, auth.edges, auth.agents),
       maxNodes: auth.max_nodes,
       registerBurst: auth.register_burst,
       registerEveryMs: auth.register_every_ms,
@@ -177,6 +184,19 @@ function agentIdentities(file: string, agents: readonly string[]): string[] {
     }
   });
   return [...agents];
+}
+
+/** `[auth] edges`: each one of `agents`, none twice. */
+function edgeIdentities(file: string, edges: readonly string[], agents: readonly string[]) {
+  edges.forEach((edge, i) => {
+    if (!agents.includes(edge)) {
+      throw new ConfigError(file, `auth.edges[${i}]: '${edge}' is not listed in auth.agents`);
+    }
+    if (edges.indexOf(edge) !== i) {
+      throw new ConfigError(file, `auth.edges[${i}]: '${edge}' is listed twice`);
+    }
+  });
+  return [...edges];
 }
 
 /** `[mcns]` with its token read; a token file others may read is refused. */

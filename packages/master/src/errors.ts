@@ -65,6 +65,21 @@ export class AgentNotAllowedError extends Error {
   }
 }
 
+/** A node registered the edge role from an identity not in `[auth] edges`. */
+export class EdgeRoleNotAllowedError extends Error {
+  readonly code = 'EDGE_ROLE_NOT_ALLOWED';
+  constructor(
+    readonly node: string,
+    readonly identity: string,
+  ) {
+    super(
+      `failed to register node '${node}': account '${identity}' may not register the edge ` +
+        `role (the edge is sent every public route); add it to [auth] edges in the master config`,
+    );
+    this.name = 'EdgeRoleNotAllowedError';
+  }
+}
+
 /** One identity called Register or Heartbeat faster than its bucket allows. */
 export class RateLimitedError extends Error {
   readonly code = 'RATE_LIMITED';
@@ -312,6 +327,7 @@ const STATUS_OF: Readonly<Record<string, Status>> = {
   INVALID_NODE_REPORT: Status.INVALID_ARGUMENT,
   INVALID_REQUEST: Status.INVALID_ARGUMENT,
   AGENT_NOT_ALLOWED: Status.PERMISSION_DENIED,
+  EDGE_ROLE_NOT_ALLOWED: Status.PERMISSION_DENIED,
   RATE_LIMITED: Status.RESOURCE_EXHAUSTED,
   NODE_CAP: Status.RESOURCE_EXHAUSTED,
   NODE_UNHEALTHY: Status.FAILED_PRECONDITION,

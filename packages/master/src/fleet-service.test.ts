@@ -166,6 +166,24 @@ describe('FleetService Register', () => {
     ]);
   });
 
+  it('Register refuses the edge role from an identity not in [auth] edges, and takes svc', async () => {
+    const m = await master();
+    const rift = await agent('rift');
+    const svc = await FakeAgent.start({ name: 'svc', roles: [NodeRole.NODE_ROLE_EDGE] });
+    cleanup.push(() => svc.stop());
+    const edgeRoles = [NodeRole.NODE_ROLE_COMPUTE, NodeRole.NODE_ROLE_EDGE];
+
+    const err = await refusal(rift.register(m.address, { ...rift.info(), roles: edgeRoles }));
+    await svc.register(m.address);
+
+    expect(err.code).toBe(Status.PERMISSION_DENIED);
+    expect(err.details).toBe(
+      "failed to register node 'rift': account 'agent-rift' may not register the edge role " +
+        '(the edge is sent every public route); add it to [auth] edges in the master config',
+    );
+    expect(m.running.registry.names()).toEqual(['svc']);
+  });
+
   it('Register refuses an agent identity that is not in [auth] agents, naming both', async () => {
     const m = await master();
     const stranger = await agent('stranger');

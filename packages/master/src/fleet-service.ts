@@ -9,7 +9,13 @@ import type { Logger } from 'pino';
 
 import type { Clock } from './clock.js';
 import type { AuthConfig } from './config.js';
-import { AgentNotAllowedError, NodeCapError, RateLimitedError, toServerError } from './errors.js';
+import {
+  AgentNotAllowedError,
+  EdgeRoleNotAllowedError,
+  NodeCapError,
+  RateLimitedError,
+  toServerError,
+} from './errors.js';
 import type { NodeRegistry } from './registry.js';
 import { requireNodeName, validateNodeInfo } from './validate.js';
 
@@ -50,6 +56,7 @@ export function fleetService(
 ): FleetServiceImplementation<AuthContext> {
   const { intervalMs, log, onNode, onRecovered, clock, auth, verifyAgent } = options;
   const allowed = new Set(auth.agents);
+  const edges = new Set(auth.edges);
   const bucket = (what: string, burst: number, refillEveryMs: number) => ({
     bucket: new RateLimiter({ burst, refillEveryMs }),
     text: `${burst} ${what} at once, then one per ${seconds(refillEveryMs)}`,
@@ -94,6 +101,10 @@ export function fleetService(
       try {
         const info = validateNodeInfo(req.node);
         admit(REGISTER, info.name, context.identity);
+        const { username } = context.identity;
+        if (info.roles.includes(NodeRole.NODE_ROLE_EDGE) && !edges.has(username)) {
+          throw new EdgeRoleNotAllowedError(info.name, username);
+        }
         const known = registry.get(info.name);
         if (!known && registry.size >= auth.maxNodes) {
           throw new NodeCapError(info.name, auth.maxNodes);

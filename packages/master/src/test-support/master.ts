@@ -79,10 +79,14 @@ export interface TestMaster {
   close(): Promise<void>;
 }
 
+/** The test nodes that may register as edges (`[auth] edges`). */
+export const EDGE_NODES = ['svc', 'svc1', 'svc2'] as const;
+
 /** `[auth]` of test masters: the agents of TEST_NODES but one, left out for the allowlist test. */
 export function testAuth(over: Partial<AuthConfig> = {}): AuthConfig {
   return {
     agents: TEST_NODES.filter((n) => n !== 'stranger').map(agentAccount),
+    edges: EDGE_NODES.map(agentAccount),
     maxNodes: 64,
     registerBurst: 3,
     registerEveryMs: 60_000,

@@ -180,6 +180,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
       host: network?.gateway,
       security,
       agents: nodeNames.map((n) => `agent-${n}`),
+      edges: edgeNames.map((n) => `agent-${n}`),
       heartbeatIntervalMs,
       probeTimeoutMs: opts.probeTimeoutMs ?? 2_000,
       allowedDomains,

@@ -32,6 +32,8 @@ export interface MasterOptions {
   security: TestSecurity;
   /** The agent identities the master lets register (`[auth] agents`). */
   agents: readonly string[];
+  /** Those among `agents` whose nodes are edges (`[auth] edges`). */
+  edges: readonly string[];
   heartbeatIntervalMs: number;
   probeTimeoutMs: number;
   allowedDomains: readonly string[];
@@ -51,7 +53,7 @@ export async function startFleetMaster(dir: string, opts: MasterOptions): Promis
     stringify({
       listen: `${host}:${port}`,
       ...tables,
-      auth: { agents: [...opts.agents] },
+      auth: { agents: [...opts.agents], edges: [...opts.edges] },
       state_dir: stateDir,
       log_level: 'debug',
       heartbeat_interval_ms: opts.heartbeatIntervalMs,
