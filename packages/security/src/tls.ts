@@ -48,9 +48,31 @@ export function serverCredentials(files: ServerTlsFiles): ServerCredentials {
  * verified against `caFile` and checked for the name or IP address dialled.
  */
 export function channelCredentials(caFile: string): ChannelCredentials {
+  quietIpServername();
   const context = createSecureContext({
     ca: readPublicFile(caFile, 'CA certificate'),
     minVersion: MIN_TLS_VERSION,
   });
   return ChannelCredentials.createFromSecureContext(context);
+}
+
+let servernameQuiet = false;
+
+/**
+ * grpc-js passes the host dialled as the TLS server name even when it is an IP address, and Node
+ * then prints DEP0123 ("Setting the TLS ServerName to an IP address is not permitted by RFC
+ * 6066") on stderr; masters and agents are dialled by IP address. The name is only
+ * sent, never trusted: the certificate is still checked against the IP. Upstream:
+ * https://github.com/grpc/grpc-node/issues/1919. Only that one warning is dropped.
+ */
+function quietIpServername(): void {
+  if (servernameQuiet) return;
+  servernameQuiet = true;
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const [type, code] = rest;
+    const options = typeof type === 'object' && type !== null ? (type as { code?: string }) : {};
+    if (code === 'DEP0123' || options.code === 'DEP0123') return;
+    (emit as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
 }

@@ -56,7 +56,6 @@ export function connect<D extends CompatServiceDefinition>(
   errors: TransportErrors,
   credentials: Credentials,
 ): Connection<Client<D>> {
-  quietIpServername();
   const channel = createChannel(address, credentials.channel);
 
   async function* reach<Req, Res>(
@@ -176,25 +175,4 @@ export function certificateReason(details: string, caFile: string): string | und
     return 'the server does not speak TLS (is it an mcp server older than TLS 1.3 support?)';
   }
   return undefined;
-}
-
-let servernameQuiet = false;
-
-/**
- * grpc-js passes the host dialled as the TLS server name even when it is an IP address, and Node
- * then prints DEP0123 ("Setting the TLS ServerName to an IP address is not permitted by RFC
- * 6066") on the CLI's stderr; masters and agents are dialled by IP address. The name is only
- * sent, never trusted: the certificate is still checked against the IP. Upstream:
- * https://github.com/grpc/grpc-node/issues/1919. Only that one warning is dropped.
- */
-function quietIpServername(): void {
-  if (servernameQuiet) return;
-  servernameQuiet = true;
-  const emit = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const [type, code] = rest;
-    const options = typeof type === 'object' && type !== null ? (type as { code?: string }) : {};
-    if (code === 'DEP0123' || options.code === 'DEP0123') return;
-    (emit as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
-  }) as typeof process.emitWarning;
 }
