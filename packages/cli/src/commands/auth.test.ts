@@ -89,7 +89,8 @@ describe('mcp without usable credentials', () => {
       expect(r.code).toBe(1);
       expect(r.stderr.toString()).toBe(
         "Error: account 'gail' (human, roles guest) may not call " +
-          'mcp.v1.MasterService/ListServices: it is for human accounts that are not guests\n',
+          'mcp.v1.MasterService/ListServices: it is for human accounts that are not guests; ' +
+          'log in as an account with role admin or user: `mcp login -u <name>`\n',
       );
       expect(printed(r)).not.toContain(token);
     } finally {

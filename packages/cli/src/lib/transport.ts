@@ -2,7 +2,7 @@
 // each call carrying the operator's MCIAS token. Every call goes through a middleware that turns
 // transport failures into the caller's "unreachable" error and status errors into its "refused"
 // error, so a command only ever sees CliErrors.
-import { bearer } from '@mcp/security';
+import { bearer, CALLER_TEXT } from '@mcp/security';
 import {
   ClientError,
   createChannel,
@@ -134,9 +134,13 @@ export function transportReason(details: string): string {
 /**
  * What a refusal reads: the server's reason, and for UNAUTHENTICATED (a token expired, revoked
  * or unknown) how to get a new token. The server's own "; log in again" is replaced by the
- * CLI's fuller advice rather than said twice.
+ * CLI's fuller advice rather than said twice. A call for operators refused (a guest) says
+ * which accounts may make it.
  */
 function refusalText(status: Status, details: string): string {
+  if (status === Status.PERMISSION_DENIED && details.includes(CALLER_TEXT.operator)) {
+    return `${details}; log in as an account with role admin or user: \`mcp login -u <name>\``;
+  }
   if (status !== Status.UNAUTHENTICATED) return details;
   const reason = details.replace(/;\s*log in again\.?$/, '') || 'the token was refused';
   return `${reason}; log in again with \`mcp login\``;
