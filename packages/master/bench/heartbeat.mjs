@@ -4,7 +4,9 @@
 // master's CPU time (/proc/<pid>/stat utime + stime) and RSS (/proc/<pid>/status VmRSS); the
 // driver reports heartbeat latency percentiles. As in production: TLS 1.3 (a throwaway CA) and
 // one MCIAS token per agent (`agent-sim-<i>`, from the MCIAS stand-in of @mcp/testkit), which the
-// master validates through MCIAS at most every 30 s per token.
+// master validates through MCIAS at most every 30 s per token. The master checks each agent
+// address at registration (HealthCheck there must name the node), so the driver also answers
+// HealthCheck for every simulated agent, each on a port of its own.
 //
 //   pnpm --filter @mcp/master bench:heartbeat [N ...]
 //   BENCH_WINDOW_S=30 BENCH_INTERVAL_MS=10000 BENCH_CHANNELS=8 BENCH_MASTER_NODE_ARGS=--cpu-prof
@@ -16,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { cleanupAll, createTestCa, startMcias } from '@mcp/testkit';
+import { allocateLoopbackAddress, cleanupAll, createTestCa, startMcias } from '@mcp/testkit';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, '..', 'bin', 'mcp-master.js');
@@ -81,7 +83,7 @@ async function main(counts) {
 /** One master, one driver with `n` agents: warm up one interval, then measure a window. */
 async function run(n) {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-bench-heartbeat-'));
-  const { tokensFile, mcias, tls } = await security(dir, n);
+  const { tokensFile, mcias, tls, agents: simulated } = await security(dir, n);
   const config = join(dir, 'master.toml');
   const agents = Array.from({ length: n }, (_, i) => `"agent-${name(i)}"`);
   writeFileSync(
@@ -121,6 +123,7 @@ async function run(n) {
     String(n),
     tls.caFile,
     tokensFile,
+    JSON.stringify(simulated),
   ]);
   children.add(driver);
   const messages = [];
@@ -182,6 +185,8 @@ async function run(n) {
 async function security(dir, n) {
   const ca = await createTestCa(join(dir, 'ca'));
   const pair = await ca.issue({ names: ['127.0.0.1'], dir: join(dir, 'tls'), stem: 'master' });
+  const agentsHost = allocateLoopbackAddress();
+  const agentsPair = await ca.issue({ names: [agentsHost], dir: join(dir, 'tls'), stem: 'agents' });
   const accounts = Array.from({ length: n }, (_, i) => ({ username: `agent-${name(i)}` }));
   const mcias = await startMcias({
     dir: join(dir, 'mcias'),
@@ -207,6 +212,7 @@ async function security(dir, n) {
     mcias,
     tokensFile,
     tls: { caFile: ca.certPath, certFile: pair.certPath, keyFile: pair.keyPath, masterToken },
+    agents: { host: agentsHost, certFile: agentsPair.certPath, keyFile: agentsPair.keyPath },
   };
 }
 
@@ -233,7 +239,7 @@ function sleep(ms) {
 }
 
 /** The child: `n` agents register, then heartbeat evenly spread over each interval. */
-async function drive(address, n, caFile, tokensFile) {
+async function drive(address, n, caFile, tokensFile, simulated) {
   const { FleetServiceDefinition, NodeRole } = await import('@mcp/proto');
   const { channelCredentials } = await import('@mcp/security');
   const { createChannel, createClient, Metadata } = await import('nice-grpc');
@@ -258,6 +264,8 @@ async function drive(address, n, caFile, tokensFile) {
     measuredAtMs: Date.now(),
   });
 
+  const agentPort = await serveHealthChecks(n, simulated);
+
   // Register everyone, a bounded number at a time.
   const started = performance.now();
   let next = 0;
@@ -270,7 +278,7 @@ async function drive(address, n, caFile, tokensFile) {
             name: name(i),
             roles: [NodeRole.NODE_ROLE_COMPUTE],
             address: '127.0.0.1',
-            agentAddress: `127.0.0.1:${20000 + (i % 40000)}`,
+            agentAddress: `${simulated.host}:${agentPort(i)}`,
             arch: i % 3 === 0 ? 'arm64' : 'amd64',
             os: 'debian',
             pools: i % 3 === 0 ? ['pi'] : [],
@@ -336,8 +344,64 @@ async function drive(address, n, caFile, tokensFile) {
   });
 }
 
+/**
+ * HealthCheck of `n` simulated agents over TLS, agent i on its own port of `simulated.host`:
+ * one HTTP/2 server behind one listener per agent, answering with the node the port belongs to.
+ * Resolves to the port of agent i.
+ */
+async function serveHealthChecks(n, simulated) {
+  const { HealthCheckResponse } = await import('@mcp/proto');
+  const http2 = await import('node:http2');
+  const net = await import('node:net');
+  const server = http2.createSecureServer({
+    cert: readFileSync(simulated.certFile),
+    key: readFileSync(simulated.keyFile),
+    minVersion: 'TLSv1.3',
+  });
+  const ports = new Map();
+  server.on('stream', (stream, headers) => {
+    stream.resume();
+    const i = ports.get(stream.session.socket.localPort);
+    if (headers[':path'] !== '/mcp.v1.AgentService/HealthCheck' || i === undefined) {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12' });
+      stream.end();
+      return;
+    }
+    const body = HealthCheckResponse.encode({
+      node: name(i),
+      version: 'bench',
+      rpcs: ['mcp.v1.AgentService/HealthCheck'],
+      runtimeOk: true,
+      runtimeVersion: '',
+      containers: 3,
+    }).finish();
+    const frame = Buffer.alloc(5 + body.length);
+    frame.writeUInt32BE(body.length, 1);
+    frame.set(body, 5);
+    stream.respond(
+      { ':status': 200, 'content-type': 'application/grpc' },
+      { waitForTrailers: true },
+    );
+    stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+    stream.end(frame);
+  });
+
+  const listeners = [];
+  for (let i = 0; i < n; i++) {
+    const listener = net.createServer((socket) => server.emit('connection', socket));
+    await new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(0, simulated.host, resolve);
+    });
+    ports.set(listener.address().port, i);
+    listeners.push(listener.address().port);
+  }
+  return (i) => listeners[i];
+}
+
 if (process.argv[2] === '--driver') {
-  await drive(process.argv[3], Number(process.argv[4]), process.argv[5], process.argv[6]);
+  const [address, n, caFile, tokensFile, simulated] = process.argv.slice(3);
+  await drive(address, Number(n), caFile, tokensFile, JSON.parse(simulated));
 } else {
   try {
     await main(
