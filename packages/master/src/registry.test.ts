@@ -166,4 +166,32 @@ describe('NodeRegistry', () => {
     clock.advance(1);
     expect(registry.silent()).toEqual(['rift']);
   });
+
+  it('NodeRegistry keeps a node healthy when a heartbeat came while a failing probe ran', () => {
+    const { registry, clock } = setup();
+    clock.advance(3 * INTERVAL + 1);
+    registry.probing('rift');
+    registry.probeFailed('rift', 'HealthCheck failed: timed out');
+    clock.advance(INTERVAL);
+
+    registry.probing('rift');
+    clock.advance(500);
+    registry.heartbeat('rift', undefined);
+    const changed = registry.probeFailed('rift', 'HealthCheck failed: timed out');
+
+    expect(changed).toBe(false);
+    expect(registry.get('rift')?.health).toBe(NodeHealth.NODE_HEALTH_HEALTHY);
+    expect(registry.get('rift')?.healthError).toBe('');
+  });
+
+  it('NodeRegistry marks a node unhealthy when its probe fails with no heartbeat meanwhile', () => {
+    const { registry, clock } = setup();
+    clock.advance(3 * INTERVAL + 1);
+
+    registry.probing('rift');
+    const changed = registry.probeFailed('rift', 'HealthCheck failed: timed out');
+
+    expect(changed).toBe(true);
+    expect(registry.get('rift')?.health).toBe(NodeHealth.NODE_HEALTH_UNHEALTHY);
+  });
 });

@@ -30,6 +30,8 @@ export interface NodeRecord {
   lastProbeMs: number;
   /** Health when the last probe started. */
   healthBeforeProbe: NodeHealth;
+  /** `lastSeenMs` when the probe under way started; undefined when none is. */
+  seenBeforeProbe?: number | undefined;
   /**
    * Whether `usage.services` says what the node runs: false for a node restored from a cache
    * that did not list its services, until it reports them.
@@ -185,6 +187,7 @@ export class NodeRegistry {
     if (!node) return;
     node.lastProbeMs = this.options.clock.now();
     node.healthBeforeProbe = node.health;
+    node.seenBeforeProbe = node.lastSeenMs;
     if (node.health !== NodeHealth.NODE_HEALTH_UNHEALTHY) {
       node.health = NodeHealth.NODE_HEALTH_PROBING;
     }
@@ -198,6 +201,7 @@ export class NodeRegistry {
     const node = this.nodes.get(name);
     if (!node) return undefined;
     const before = node.healthBeforeProbe;
+    node.seenBeforeProbe = undefined;
     node.health = NodeHealth.NODE_HEALTH_HEALTHY;
     node.healthError = '';
     node.lastContactMs = this.options.clock.now();
@@ -210,6 +214,11 @@ export class NodeRegistry {
   probeFailed(name: string, reason: string): boolean {
     const node = this.nodes.get(name);
     if (!node) return false;
+    // A heartbeat that came while the probe ran outranks it: the probe may have been stuck on a
+    // connection opened while the node was cut off, which the heartbeat has since had reopened.
+    const seen = node.seenBeforeProbe;
+    node.seenBeforeProbe = undefined;
+    if (seen !== undefined && node.lastSeenMs > seen) return false;
     const changed = node.health !== NodeHealth.NODE_HEALTH_UNHEALTHY;
     node.health = NodeHealth.NODE_HEALTH_UNHEALTHY;
     node.healthError = reason;
