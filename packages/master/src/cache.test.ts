@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { NodeHealth } from '@mcp/proto';
+import { NodeHealth, NodeRole } from '@mcp/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { FakeAgent } from './test-support/fake-agent.js';
@@ -116,6 +116,31 @@ describe('NodeCache', () => {
     expect(m.running.registry.get('rift')?.health).toBe(NodeHealth.NODE_HEALTH_UNHEALTHY);
     expect(m.running.registry.hostsOf('web')).toEqual(['rift']);
     expect(orion?.healthChecks).toBeGreaterThan(0);
+  });
+
+  it('master restarted with a narrower [auth] forgets cached nodes it no longer admits', async () => {
+    const dir = stateDir();
+    const svc = await FakeAgent.start({ name: 'svc', roles: [NodeRole.NODE_ROLE_EDGE] });
+    cleanup.push(() => svc.stop());
+    await fleetThenStop(dir);
+    const first = await startTestMaster({ stateDir: dir });
+    await svc.register(first.address);
+    await first.close();
+    const { log, lines } = captureLog();
+    const checksBefore = svc.healthChecks;
+
+    const agents = ['agent-rift', 'agent-svc'];
+    const m = await master({ stateDir: dir, log, auth: { agents, edges: [] } });
+    await m.running.rebuilt;
+
+    expect(m.running.registry.names()).toEqual(['rift']);
+    const dropped = lines.filter((l) => l.msg === 'cached node dropped');
+    expect(dropped.map((l) => [l.level, l.node])).toEqual([
+      [40, 'orion'],
+      [40, 'svc'],
+    ]);
+    expect(String(dropped[1]?.reason)).toContain('may not register the edge role');
+    expect(svc.healthChecks).toBe(checksBefore);
   });
 
   it('master ignores a corrupt cache with a warning', async () => {

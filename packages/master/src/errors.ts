@@ -52,7 +52,7 @@ export class InvalidRequestError extends Error {
 export class AgentNotAllowedError extends Error {
   readonly code = 'AGENT_NOT_ALLOWED';
   constructor(
-    /** What was refused: `register` or `accept heartbeat from`. */
+    /** What was refused: `register`, `accept heartbeat from`, or `restore` (the cache). */
     readonly verb: string,
     readonly node: string,
     readonly identity: string,
@@ -69,11 +69,13 @@ export class AgentNotAllowedError extends Error {
 export class EdgeRoleNotAllowedError extends Error {
   readonly code = 'EDGE_ROLE_NOT_ALLOWED';
   constructor(
+    /** What was refused: `register`, or `restore` for a node from the master's cache. */
+    readonly verb: string,
     readonly node: string,
     readonly identity: string,
   ) {
     super(
-      `failed to register node '${node}': account '${identity}' may not register the edge ` +
+      `failed to ${verb} node '${node}': account '${identity}' may not register the edge ` +
         `role (the edge is sent every public route); add it to [auth] edges in the master config`,
     );
     this.name = 'EdgeRoleNotAllowedError';

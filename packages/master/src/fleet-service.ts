@@ -2,8 +2,20 @@
 // Heartbeat keeps its usage and liveness current. Both answer with the heartbeat interval.
 // Who may speak for which node, and how often, is checked here: the authorization middleware
 // has only said that the caller is some `agent-<node>` account.
-import { NodeHealth, NodeRole, type FleetServiceImplementation, type Identity } from '@mcp/proto';
-import { agentNode, identityMismatch, RateLimiter, type AuthContext } from '@mcp/security';
+import {
+  NodeHealth,
+  NodeRole,
+  type FleetServiceImplementation,
+  type Identity,
+  type NodeInfo,
+} from '@mcp/proto';
+import {
+  AGENT_ACCOUNT_PREFIX,
+  agentNode,
+  identityMismatch,
+  RateLimiter,
+  type AuthContext,
+} from '@mcp/security';
 import { Status, type ServerError } from 'nice-grpc';
 import type { Logger } from 'pino';
 
@@ -103,7 +115,7 @@ export function fleetService(
         admit(REGISTER, info.name, context.identity);
         const { username } = context.identity;
         if (info.roles.includes(NodeRole.NODE_ROLE_EDGE) && !edges.has(username)) {
-          throw new EdgeRoleNotAllowedError(info.name, username);
+          throw new EdgeRoleNotAllowedError('register', info.name, username);
         }
         const known = registry.get(info.name);
         if (!known && registry.size >= auth.maxNodes) {
@@ -159,4 +171,20 @@ export function fleetService(
 /** `60 s`, `1.5 s`. */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/**
+ * Why `[auth]` would refuse a node the master's cache remembers, or undefined: its identity left
+ * `agents`, or it is an edge whose identity is not in `edges`. A cached node is otherwise probed
+ * and used (an edge sent public routes) without ever registering again.
+ */
+export function cachedNodeRefusal(info: NodeInfo, auth: AuthConfig): Error | undefined {
+  const identity = `${AGENT_ACCOUNT_PREFIX}${info.name}`;
+  if (!auth.agents.includes(identity)) {
+    return new AgentNotAllowedError('restore', info.name, identity);
+  }
+  if (info.roles.includes(NodeRole.NODE_ROLE_EDGE) && !auth.edges.includes(identity)) {
+    return new EdgeRoleNotAllowedError('restore', info.name, identity);
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock.js';
 import { loadMasterConfig, type MasterConfig } from './config.js';
 import { DnsRecords } from './dns.js';
 import { EdgeRoutes } from './edge.js';
+import { cachedNodeRefusal } from './fleet-service.js';
 import { HealthMonitor } from './health.js';
 import { Locator } from './locate.js';
 import { Master } from './master.js';
@@ -76,7 +77,12 @@ export async function runMaster(
   // services do (never called before the cache exists).
   const registry = new NodeRegistry({ clock, intervalMs, onChange: () => cache.changed() });
   const cache = new NodeCache(config.stateDir, () => registry.entries(), log);
-  const cached = cache.read();
+  // A node [auth] no longer admits is forgotten: it would be probed and used without registering.
+  const cached = cache.read().filter(({ info }) => {
+    const refusal = cachedNodeRefusal(info, config.auth);
+    if (refusal) log.warn({ node: info.name, reason: refusal.message }, 'cached node dropped');
+    return refusal === undefined;
+  });
   registry.restore(cached);
 
   const agents = new Agents(registry, { credentials: security.channel, token: security.token });
