@@ -55,6 +55,21 @@ describe('resolveVolume', () => {
     expect(existsSync(join(outside, 'sub'))).toBe(false);
   });
 
+  it('names the field before a long volume, whose text is clipped', () => {
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    mkdirSync(join(root, 'srv/web'), { recursive: true });
+    symlinkSync(outside, join(root, 'srv/web/link'));
+    const long = `/srv/web/link/${'a'.repeat(200)}/${'b'.repeat(2_000)}:/data`;
+
+    const call = () => resolveVolume('web', long, join(root, 'srv'), 'components[0].volumes[0]');
+
+    expect(call).toThrow(
+      /^failed to mount volume '\/srv\/web\/link\/a+\.\.\. \(2221 characters\)'/,
+    );
+    expect(call).toThrow(/of service 'web': components\[0\]\.volumes\[0\]: host path/);
+  });
+
   it('refuses a dangling symbolic link, which could point anywhere later', () => {
     mkdirSync(join(root, 'srv/web'), { recursive: true });
     symlinkSync(join(root, 'not-yet'), join(root, 'srv/web/link'));

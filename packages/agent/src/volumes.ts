@@ -4,6 +4,7 @@ import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 import type { ServiceSpec } from '@mcp/proto';
+import { clip } from '@mcp/security';
 
 /** A volume whose host path would leave the service's directory; answered InvalidArgument. */
 export class VolumePathError extends Error {
@@ -15,7 +16,9 @@ export class VolumePathError extends Error {
     readonly field: string,
     readonly reason: string,
   ) {
-    super(`failed to mount volume '${volume}' of service '${service}': ${field}: ${reason}`);
+    // The volume is clipped (the reason may echo its host path): the field must survive the cut
+    // of error details.
+    super(`failed to mount volume '${clip(volume)}' of service '${service}': ${field}: ${reason}`);
     this.name = 'VolumePathError';
   }
 }

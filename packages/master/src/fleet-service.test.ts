@@ -64,6 +64,12 @@ describe('FleetService Register', () => {
     ['an address that is neither IP nor name', { address: 'a b' }, 'node.address'],
     ['agent address without a port', { agentAddress: '127.0.0.1' }, 'node.agent_address'],
     ['agent address with port 0', { agentAddress: 'rift:0' }, 'node.agent_address'],
+    ['agent address host not a name', { agentAddress: 'evil$host%2f..:443' }, 'node.agent_address'],
+    [
+      'a 3,000-character agent address',
+      { agentAddress: `${'x'.repeat(3_000)}:1` },
+      'node.agent_address',
+    ],
     ['no roles', { roles: [] }, 'node.roles'],
     ['an unknown role', { roles: [NodeRole.NODE_ROLE_UNSPECIFIED] }, 'node.roles'],
     ['arch mips', { arch: 'mips' }, 'node.arch'],

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 
 import { NodeRole, type NodeInfo } from '@mcp/proto';
 import { DNS_LABEL, normalizeArch } from '@mcp/scheduler';
+import { clip } from '@mcp/security';
 
 import { InvalidNodeReportError } from './errors.js';
 
@@ -31,14 +32,15 @@ export function validateNodeInfo(info: NodeInfo | undefined): NodeInfo {
   // The node's own address: DNS names of the node and its services point there.
   if (info.address === '') throw new InvalidNodeReportError(name, 'node.address', 'required');
   if (isIP(info.address) === 0 && !isDnsName(info.address)) {
-    const reason = `'${info.address}' is not an IP address or a DNS name`;
+    const reason = `'${clip(info.address)}' is not an IP address or a DNS name`;
     throw new InvalidNodeReportError(name, 'node.address', reason);
   }
 
   const at = HOST_PORT.exec(info.agentAddress);
+  const host = (at?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
   const port = Number(at?.[2] ?? 0);
-  if (!at || port < 1 || port > 65535) {
-    const reason = `'${info.agentAddress}' is not host:port`;
+  if (!at || port < 1 || port > 65535 || (isIP(host) === 0 && !isDnsName(host))) {
+    const reason = `'${clip(info.agentAddress)}' is not host:port (an IP address or a DNS name)`;
     throw new InvalidNodeReportError(name, 'node.agent_address', reason);
   }
 
