@@ -99,6 +99,18 @@ describe('parseServiceDefinition', () => {
       /NUL character/,
     ],
     [
+      'a user holding a NUL',
+      `${BASE}user = "a\\u0000b"\n`,
+      'components[0].user',
+      /must be user\[:group\]/,
+    ],
+    [
+      'a user with a newline',
+      `${BASE}user = "nobody\\nroot"\n`,
+      'components[0].user',
+      /must be user\[:group\]/,
+    ],
+    [
       'a command argument holding a NUL',
       `${BASE}cmd = ["sh", "-c\\u0000x"]\n`,
       'components[0].cmd[1]',
@@ -245,6 +257,12 @@ describe('parseServiceDefinition', () => {
 
     expect(err.path).toBe('components[0].network');
     expect(err.reason).toMatch(reason);
+  });
+
+  it.each(['0:0', 'www-data', 'mcp:mcp', '1000'])('accepts user = "%s"', (user) => {
+    const spec = parseServiceDefinition(`${BASE}user = "${user}"\n`, 'web.toml');
+
+    expect(spec.components[0]?.user).toBe(user);
   });
 
   it.each(['mcpnet', 'bridge', 'slirp4netns', 'pasta'])('accepts network = "%s"', (network) => {

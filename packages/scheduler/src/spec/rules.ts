@@ -68,6 +68,12 @@ export function checkServiceSpec(spec: ServiceSpec): RuleViolation[] {
 /** No process argument or environment entry can carry a NUL: the kernel ends the string there. */
 const NUL_REASON = 'holds a NUL character (U+0000), which no process argument can carry';
 
+/** Podman's `--user`: a name or id, with a group name or id after one ':'. */
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.$-]{0,63}(:[A-Za-z0-9_][A-Za-z0-9_.$-]{0,63})?$/;
+
+const USER_REASON =
+  'must be user[:group], each a name or id of letters, digits, _ . $ - (at most 64 characters)';
+
 /** A network the agent may create or join: Podman's own rule for network names. */
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -88,6 +94,10 @@ function checkComponent(service: string, c: ComponentSpec, at: string): RuleViol
     if (arg.includes('\0')) out.push({ path: `${at}.cmd[${j}]`, reason: NUL_REASON });
   });
   out.push(...checkNetwork(c, `${at}.network`));
+  if (c.user !== '' && !USER.test(c.user)) {
+    // Not echoed: a bad value may hold control characters or run to thousands of characters.
+    out.push({ path: `${at}.user`, reason: USER_REASON });
+  }
   if (!RESTART.has(c.restart)) {
     out.push({ path: `${at}.restart`, reason: `'${c.restart}' is not a restart policy` });
   }
