@@ -97,4 +97,12 @@ describe('TokenFile', () => {
     expect(message).toMatch(/U\+200B at character 13; only printable ASCII/);
     expect(message).not.toContain('secret-value');
   });
+
+  it("refuses a file holding 'Bearer <token>', saying so", () => {
+    writeFileSync(join(dir, 'token'), 'Bearer secret-value\n', { mode: 0o600 });
+
+    expect(() => new TokenFile(join(dir, 'token')).read()).toThrow(
+      /holds 'Bearer' before the token; it must hold the token alone/,
+    );
+  });
 });

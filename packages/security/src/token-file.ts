@@ -25,7 +25,12 @@ export class TokenFile {
     const token = readSecretFile(this.path, this.what).toString('utf8').trim();
     if (token === '') throw new SecretFileError(this.what, this.path, 'the file holds no token');
     if (/\s/.test(token)) {
-      throw new SecretFileError(this.what, this.path, 'the file holds more than one line');
+      const why = /^bearer\s/i.test(token)
+        ? "the file holds 'Bearer' before the token; it must hold the token alone"
+        : /[\r\n]/.test(token)
+          ? 'the file holds more than one line'
+          : 'the token holds white space';
+      throw new SecretFileError(this.what, this.path, why);
     }
     const bad = badTokenCharacter(token);
     if (bad) throw new SecretFileError(this.what, this.path, bad);
