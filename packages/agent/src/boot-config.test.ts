@@ -65,19 +65,19 @@ required = true
   });
 
   it.each([
-    ['a stage name that is no DNS label', 'name = "Found_ation"', 'boot.stages.0.name'],
-    ['a service name that is no DNS label', 'name = "a"\nservices = ["MCIAS"]', 'services.0'],
-    ['a zero timeout', 'name = "a"\ntimeout_ms = 0', 'boot.stages.0.timeout_ms'],
-    ['a tcp check without a port', 'name = "a"\nhealth = [{ tcp = "mcias" }]', 'health.0.tcp'],
+    ['a stage name that is no DNS label', 'name = "Found_ation"', 'boot.stages[0].name'],
+    ['a service name that is no DNS label', 'name = "a"\nservices = ["MCIAS"]', 'services[0]'],
+    ['a zero timeout', 'name = "a"\ntimeout_ms = 0', 'boot.stages[0].timeout_ms'],
+    ['a tcp check without a port', 'name = "a"\nhealth = [{ tcp = "mcias" }]', 'health[0].tcp'],
     ['a tcp check port out of range', 'name = "a"\nhealth = [{ tcp = "h:70000" }]', '.tcp'],
     ['a bad route reference', 'name = "a"\nhealth = [{ tcp_route = "a/b/c" }]', 'tcp_route'],
     [
       'a check of both kinds',
       'name = "a"\nhealth = [{ tcp = "h:1", tcp_route = "a" }]',
-      'health.0',
+      'health[0]',
     ],
-    ['a check of no kind', 'name = "a"\nhealth = [{}]', 'health.0'],
-    ['an unknown key', 'name = "a"\nwait = 3', 'boot.stages.0'],
+    ['a check of no kind', 'name = "a"\nhealth = [{}]', 'health[0]'],
+    ['an unknown key', 'name = "a"\nwait = 3', 'boot.stages[0]'],
   ])('boot stages config refuses %s, naming the file and field', (_, body, field) => {
     const path = file(`[[boot.stages]]\n${body}`);
 
@@ -89,6 +89,6 @@ required = true
   it('boot stages config refuses two stages of one name', () => {
     const path = file('[[boot.stages]]\nname = "core"\n[[boot.stages]]\nname = "core"');
 
-    expect(() => loadAgentConfig(path)).toThrow("boot.stages.1.name: duplicate stage 'core'");
+    expect(() => loadAgentConfig(path)).toThrow("boot.stages[1].name: duplicate stage 'core'");
   });
 });

@@ -180,10 +180,10 @@ memory = "512Mi"
   });
 
   it.each([
-    { extra: 'roles = ["edge"]', field: /roles\.0/ },
+    { extra: 'roles = ["edge"]', field: /roles\[0\]/ },
     { extra: 'roles = []', field: /roles/ },
     { extra: 'master = "nohost"', field: /master: must be host:port/ },
-    { extra: 'pools = ["Pi Pool"]', field: /pools\.0: must be a DNS label/ },
+    { extra: 'pools = ["Pi Pool"]', field: /pools\[0\]: must be a DNS label/ },
     { extra: '[capacity]\ncpu = "2x"', field: /capacity\.cpu: '2x' is not a quantity/ },
     { extra: '[reserved]\ngpu = "1"', field: /reserved/ },
     { extra: 'zone = "Bad Zone"', field: /zone: must be a lower-case DNS name/ },

@@ -169,7 +169,8 @@ export function loadAgentConfig(file: string): AgentConfig {
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new ConfigError(file, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    const path = z.core.toDotPath(issue?.path ?? []);
+    throw new ConfigError(file, `${path}: ${issue?.message ?? 'invalid'}`);
   }
   const c = r.data;
   if (c.ports.min > c.ports.max) throw new ConfigError(file, 'ports: min is above max');

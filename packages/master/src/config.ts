@@ -136,7 +136,7 @@ export function loadMasterConfig(file: string): MasterConfig {
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const path = issue?.path.join('.') ?? '';
+    const path = z.core.toDotPath(issue?.path ?? []);
     throw new ConfigError(file, `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`);
   }
   const { auth } = r.data;
