@@ -4,6 +4,8 @@
 // logger through this scrubber.
 import { setLogger } from '@grpc/grpc-js';
 
+import { clip } from './clip.js';
+
 /** The longest grpc-js line kept; the rest is cut. */
 export const GRPC_LOG_LIMIT = 300;
 
@@ -12,9 +14,7 @@ export function scrubGrpcLog(line: string): string {
   const scrubbed = line
     .replace(/(authorization\s*:?\s*)[^\n]*/gi, '$1[redacted]')
     .replace(/(bearer)\s*[\w.~+/=-]+/gi, '$1 [redacted]');
-  return scrubbed.length > GRPC_LOG_LIMIT
-    ? `${scrubbed.slice(0, GRPC_LOG_LIMIT)}... (${scrubbed.length} characters)`
-    : scrubbed;
+  return clip(scrubbed, GRPC_LOG_LIMIT);
 }
 
 /** Installs the scrubber as grpc-js's logger (it writes to stderr, as grpc-js does). */

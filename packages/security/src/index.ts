@@ -21,13 +21,8 @@ export {
 } from './errors.js';
 export { RateLimiter, type BucketOptions, type Take } from './limits.js';
 export { McIasClient, type LoginResult, type McIasOptions, type TokenAuthority } from './mcias.js';
-export {
-  authorize,
-  clip,
-  type AuthContext,
-  type AuthorizeOptions,
-  type Refusal,
-} from './middleware.js';
+export { clip } from './clip.js';
+export { authorize, type AuthContext, type AuthorizeOptions, type Refusal } from './middleware.js';
 export {
   AGENT_SERVICE_POLICY,
   AUTHORIZATION,

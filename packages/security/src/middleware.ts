@@ -4,6 +4,7 @@ import type { Identity } from '@mcp/proto';
 import { ServerError, Status, type CallContext, type ServerMiddleware } from 'nice-grpc';
 
 import { CALLER_TEXT, describeIdentity, isAllowed } from './callers.js';
+import { clip } from './clip.js';
 import { McIasUnavailableError, TokenRejectedError } from './errors.js';
 import { callersOf } from './policy.js';
 import type { TokenValidator } from './validator.js';
@@ -65,20 +66,11 @@ export function authorize(options: AuthorizeOptions): ServerMiddleware<AuthConte
 /** The longest error detail a server sends: an echoed bad value is cut, not sent whole. */
 export const MAX_DETAILS = 1_024;
 
-/**
- * `value` cut to `max` characters (default 64) for an error message's subject, so the field and
- * reason that follow it survive MAX_DETAILS when a request carries a huge bad value.
- */
-export function clip(value: string, max = 64): string {
-  return value.length <= max ? value : `${value.slice(0, max)}... (${value.length} characters)`;
-}
-
 // grpc-js carries details in a trailer; one of a few hundred kilobytes (a huge bad name echoed
 // back) never reaches the client, which then waits for the call forever.
 function bounded(err: unknown): unknown {
   if (!(err instanceof ServerError) || err.details.length <= MAX_DETAILS) return err;
-  const cut = `${err.details.slice(0, MAX_DETAILS)}... (${err.details.length} characters)`;
-  return new ServerError(err.code, cut);
+  return new ServerError(err.code, clip(err.details, MAX_DETAILS));
 }
 
 async function authenticate(
