@@ -68,7 +68,6 @@ export function fleetService(
 ): FleetServiceImplementation<AuthContext> {
   const { intervalMs, log, onNode, onRecovered, clock, auth, verifyAgent } = options;
   const allowed = new Set(auth.agents);
-  const edges = new Set(auth.edges);
   const bucket = (what: string, burst: number, refillEveryMs: number) => ({
     bucket: new RateLimiter({ burst, refillEveryMs }),
     text: `${burst} ${what} at once, then one per ${seconds(refillEveryMs)}`,
@@ -113,10 +112,8 @@ export function fleetService(
       try {
         const info = validateNodeInfo(req.node);
         admit(REGISTER, info.name, context.identity);
-        const { username } = context.identity;
-        if (info.roles.includes(NodeRole.NODE_ROLE_EDGE) && !edges.has(username)) {
-          throw new EdgeRoleNotAllowedError('register', info.name, username);
-        }
+        const edgeRefusal = edgeRoleRefusal('register', info, context.identity.username, auth);
+        if (edgeRefusal) throw edgeRefusal;
         const known = registry.get(info.name);
         if (!known && registry.size >= auth.maxNodes) {
           throw new NodeCapError(info.name, auth.maxNodes);
@@ -183,8 +180,16 @@ export function cachedNodeRefusal(info: NodeInfo, auth: AuthConfig): Error | und
   if (!auth.agents.includes(identity)) {
     return new AgentNotAllowedError('restore', info.name, identity);
   }
-  if (info.roles.includes(NodeRole.NODE_ROLE_EDGE) && !auth.edges.includes(identity)) {
-    return new EdgeRoleNotAllowedError('restore', info.name, identity);
-  }
-  return undefined;
+  return edgeRoleRefusal('restore', info, identity, auth);
+}
+
+/** The refusal of a node claiming the edge role from an identity not in `[auth] edges`. */
+function edgeRoleRefusal(
+  verb: string,
+  info: NodeInfo,
+  identity: string,
+  auth: AuthConfig,
+): EdgeRoleNotAllowedError | undefined {
+  if (!info.roles.includes(NodeRole.NODE_ROLE_EDGE) || auth.edges.includes(identity)) return;
+  return new EdgeRoleNotAllowedError(verb, info.name, identity);
 }
