@@ -9,8 +9,6 @@ const MODES = new Set(['', 'none', 'bridge', 'default', 'private', 'slirp4netns'
 
 /** The networks the components name, each once: they must exist before containers join them. */
 export function namedNetworks(spec: ServiceSpec): string[] {
-  const named = spec.components
-    .map((c) => c.network)
-    .filter((n) => !MODES.has(n));
+  const named = spec.components.map((c) => c.network).filter((n) => !MODES.has(n));
   return [...new Set(named)];
 }
