@@ -13,6 +13,7 @@ import { createServer, ServerError, Status, type Server } from 'nice-grpc';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { secureClient } from './security.js';
+import { McIasUnavailableError } from './errors.js';
 import { McIasClient, type TokenAuthority } from './mcias.js';
 import { authorize, type AuthContext, type Refusal } from './middleware.js';
 import { channelCredentials, serverCredentials } from './tls.js';
@@ -293,6 +294,41 @@ describe('TokenValidator', () => {
       await validator.validate(short);
       now += 6_000;
       await expect(validator.validate(short)).rejects.toThrow(/expired/);
+    } finally {
+      close();
+    }
+  });
+
+  it('answers a refused token from its cache for 30 s, then asks MCIAS again', async () => {
+    let now = Date.now();
+    const { validator, calls, close } = counted(() => now);
+    try {
+      const token = await security.mcias.login('bob');
+      await security.mcias.revoke(token);
+      for (let i = 0; i < 5; i += 1) {
+        await expect(validator.validate(token)).rejects.toThrow(/revoked/);
+      }
+      expect(calls.count).toBe(1);
+      now += 31_000;
+      await expect(validator.validate(token)).rejects.toThrow(/revoked/);
+      expect(calls.count).toBe(2);
+    } finally {
+      close();
+    }
+  });
+
+  it('keeps no verdict of MCIAS being down: the same token works once MCIAS is back', async () => {
+    const { validator, calls, close } = counted(Date.now);
+    try {
+      const token = await security.mcias.login('alice');
+      await security.mcias.stop();
+      try {
+        await expect(validator.validate(token)).rejects.toBeInstanceOf(McIasUnavailableError);
+      } finally {
+        await security.mcias.start();
+      }
+      await expect(validator.validate(token)).resolves.toMatchObject({ username: 'alice' });
+      expect(calls.count).toBe(2);
     } finally {
       close();
     }

@@ -1,5 +1,6 @@
-// Token verdicts, cached: each good token is asked of MCIAS at most once per 30 s. The cache is
-// keyed by the token's SHA-256, so no token is held in memory longer than a call needs it.
+// Token verdicts, cached: each token, good or refused, is asked of MCIAS at most once per 30 s.
+// The cache is keyed by the token's SHA-256, so no token is held in memory longer than a call
+// needs it.
 import { createHash } from 'node:crypto';
 
 import type { Identity } from '@mcp/proto';
@@ -26,6 +27,11 @@ export interface ValidatorOptions {
 
 export class TokenValidator {
   private readonly cache = new Map<string, { identity: Identity; untilMs: number }>();
+  /**
+   * Refusals, by key: a token MCIAS refused (forged, expired, revoked) stays refused, so a caller
+   * repeating it is answered here instead of from MCIAS. Never MCIAS being down.
+   */
+  private readonly refused = new Map<string, { reason: string; untilMs: number }>();
   /** Questions to MCIAS under way, by key: concurrent calls with one token share one. */
   private readonly asking = new Map<string, Promise<Identity>>();
   private readonly cacheMs: number;
@@ -51,14 +57,15 @@ export class TokenValidator {
   async validate(token: string): Promise<Identity> {
     const key = createHash('sha256').update(token).digest('hex');
     const now = this.now();
+    const refusal = this.refused.get(key);
+    if (refusal && refusal.untilMs > now) throw new TokenRejectedError(refusal.reason);
+    if (refusal) this.refused.delete(key);
     const hit = this.cache.get(key);
     if (hit && hit.untilMs > now) {
       if (hit.untilMs - now <= this.refreshAheadMs && hit.untilMs < hit.identity.expiresAtMs) {
         // Refreshed in the background. A refusal drops the verdict for the next call; MCIAS
         // being down leaves it to run out its 30 s.
-        this.ask(key, token).catch((err: unknown) => {
-          if (err instanceof TokenRejectedError) this.cache.delete(key);
-        });
+        this.ask(key, token).catch(() => undefined);
       }
       return hit.identity;
     }
@@ -75,8 +82,27 @@ export class TokenValidator {
         const identity = await this.authority.validate(token);
         const now = this.now();
         if (identity.expiresAtMs <= now) throw new TokenRejectedError('expired');
-        this.remember(key, identity, now);
+        this.remember(
+          this.cache,
+          key,
+          { identity, untilMs: Math.min(now + this.cacheMs, identity.expiresAtMs) },
+          now,
+        );
         return identity;
+      } catch (err) {
+        // A refusal replaces a verdict a background refresh was renewing; MCIAS being down
+        // leaves that verdict to run out its 30 s.
+        if (err instanceof TokenRejectedError) {
+          this.cache.delete(key);
+          const now = this.now();
+          this.remember(
+            this.refused,
+            key,
+            { reason: err.reason, untilMs: now + this.cacheMs },
+            now,
+          );
+        }
+        throw err;
       } finally {
         this.asking.delete(key);
       }
@@ -85,13 +111,19 @@ export class TokenValidator {
     return question;
   }
 
-  private remember(key: string, identity: Identity, now: number): void {
-    if (this.cache.size >= this.maxEntries) {
-      for (const [k, v] of this.cache) if (v.untilMs <= now) this.cache.delete(k);
-      // Still full of live verdicts: drop the oldest (a Map keeps insertion order).
-      const oldest = this.cache.keys().next();
-      if (this.cache.size >= this.maxEntries && !oldest.done) this.cache.delete(oldest.value);
+  /** Keeps `entry` in `map`, making room first when `map` holds maxEntries. */
+  private remember<T extends { untilMs: number }>(
+    map: Map<string, T>,
+    key: string,
+    entry: T,
+    now: number,
+  ): void {
+    if (map.size >= this.maxEntries) {
+      for (const [k, v] of map) if (v.untilMs <= now) map.delete(k);
+      // Still full of live entries: drop the oldest (a Map keeps insertion order).
+      const oldest = map.keys().next();
+      if (map.size >= this.maxEntries && !oldest.done) map.delete(oldest.value);
     }
-    this.cache.set(key, { identity, untilMs: Math.min(now + this.cacheMs, identity.expiresAtMs) });
+    map.set(key, entry);
   }
 }
