@@ -79,6 +79,14 @@ describe('mcp ps', () => {
     expect(res.services.map((s) => s.name)).toEqual(['api']);
   });
 
+  it('mcp ps of a node running nothing prints the header and says so on stderr', async () => {
+    const r = await runCli(home, ['ps', '-n', 'idle']);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString().trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.toString()).toContain("no services deployed on node 'idle'");
+  });
+
   it('mcp ps says the master is unreachable when nothing listens at its address', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

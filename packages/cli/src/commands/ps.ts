@@ -30,7 +30,12 @@ export default class Ps extends McpCommand {
     const res = await this.target(config, flags).services(flags.node ?? '');
 
     if (flags.json) this.log(formatJson(ListServicesResponse.toJSON(res)));
-    else this.log(formatServices(res.services, Date.now()));
+    else {
+      this.log(formatServices(res.services, Date.now()));
+      if (res.services.length === 0) {
+        this.logToStderr(`no services deployed${flags.node ? ` on node '${flags.node}'` : ''}`);
+      }
+    }
     for (const line of formatNodeErrors(res.errors)) this.logToStderr(line);
   }
 }
