@@ -51,7 +51,7 @@ describe('mcp login', () => {
     expect(r.stdout.toString()).not.toContain(token);
 
     const ps = await runCli(home, ['ps']);
-    expect(ps.stderr.toString()).toBe('');
+    expect(ps.stderr.toString()).toBe('no services deployed\n');
     expect(ps.code).toBe(0);
   });
 
