@@ -25,13 +25,17 @@ export interface ValidatorOptions {
   readonly maxEntries?: number;
 }
 
+/** What MCIAS last said of a token, trusted until `untilMs`. */
+type Verdict = { readonly untilMs: number } & (
+  { readonly identity: Identity } | { readonly refused: string }
+);
+
 export class TokenValidator {
-  private readonly cache = new Map<string, { identity: Identity; untilMs: number }>();
   /**
-   * Refusals, by key: a token MCIAS refused (forged, expired, revoked) stays refused, so a caller
-   * repeating it is answered here instead of from MCIAS. Never MCIAS being down.
+   * Verdicts, by key: an identity, or the reason MCIAS refused the token (forged, expired,
+   * revoked), so a caller repeating a bad token is answered here too. Never MCIAS being down.
    */
-  private readonly refused = new Map<string, { reason: string; untilMs: number }>();
+  private readonly verdicts = new Map<string, Verdict>();
   /** Questions to MCIAS under way, by key: concurrent calls with one token share one. */
   private readonly asking = new Map<string, Promise<Identity>>();
   private readonly cacheMs: number;
@@ -57,19 +61,17 @@ export class TokenValidator {
   async validate(token: string): Promise<Identity> {
     const key = createHash('sha256').update(token).digest('hex');
     const now = this.now();
-    const refusal = this.refused.get(key);
-    if (refusal && refusal.untilMs > now) throw new TokenRejectedError(refusal.reason);
-    if (refusal) this.refused.delete(key);
-    const hit = this.cache.get(key);
+    const hit = this.verdicts.get(key);
     if (hit && hit.untilMs > now) {
+      if ('refused' in hit) throw new TokenRejectedError(hit.refused);
       if (hit.untilMs - now <= this.refreshAheadMs && hit.untilMs < hit.identity.expiresAtMs) {
-        // Refreshed in the background. A refusal drops the verdict for the next call; MCIAS
+        // Refreshed in the background. A refusal replaces the verdict for the next call; MCIAS
         // being down leaves it to run out its 30 s.
         this.ask(key, token).catch(() => undefined);
       }
       return hit.identity;
     }
-    if (hit) this.cache.delete(key);
+    if (hit) this.verdicts.delete(key);
     return this.ask(key, token);
   }
 
@@ -82,25 +84,15 @@ export class TokenValidator {
         const identity = await this.authority.validate(token);
         const now = this.now();
         if (identity.expiresAtMs <= now) throw new TokenRejectedError('expired');
-        this.remember(
-          this.cache,
-          key,
-          { identity, untilMs: Math.min(now + this.cacheMs, identity.expiresAtMs) },
-          now,
-        );
+        this.remember(key, {
+          identity,
+          untilMs: Math.min(now + this.cacheMs, identity.expiresAtMs),
+        });
         return identity;
       } catch (err) {
-        // A refusal replaces a verdict a background refresh was renewing; MCIAS being down
-        // leaves that verdict to run out its 30 s.
+        // MCIAS being down leaves a verdict a background refresh was renewing to run out its 30 s.
         if (err instanceof TokenRejectedError) {
-          this.cache.delete(key);
-          const now = this.now();
-          this.remember(
-            this.refused,
-            key,
-            { reason: err.reason, untilMs: now + this.cacheMs },
-            now,
-          );
+          this.remember(key, { refused: err.reason, untilMs: this.now() + this.cacheMs });
         }
         throw err;
       } finally {
@@ -111,19 +103,16 @@ export class TokenValidator {
     return question;
   }
 
-  /** Keeps `entry` in `map`, making room first when `map` holds maxEntries. */
-  private remember<T extends { untilMs: number }>(
-    map: Map<string, T>,
-    key: string,
-    entry: T,
-    now: number,
-  ): void {
-    if (map.size >= this.maxEntries) {
-      for (const [k, v] of map) if (v.untilMs <= now) map.delete(k);
-      // Still full of live entries: drop the oldest (a Map keeps insertion order).
-      const oldest = map.keys().next();
-      if (map.size >= this.maxEntries && !oldest.done) map.delete(oldest.value);
+  /** Keeps `verdict` as the newest entry, making room first when the cache holds maxEntries. */
+  private remember(key: string, verdict: Verdict): void {
+    this.verdicts.delete(key);
+    if (this.verdicts.size >= this.maxEntries) {
+      const now = this.now();
+      for (const [k, v] of this.verdicts) if (v.untilMs <= now) this.verdicts.delete(k);
+      // Still full of live verdicts: drop the oldest (a Map keeps insertion order).
+      const oldest = this.verdicts.keys().next();
+      if (this.verdicts.size >= this.maxEntries && !oldest.done) this.verdicts.delete(oldest.value);
     }
-    map.set(key, entry);
+    this.verdicts.set(key, verdict);
   }
 }
